@@ -1,0 +1,8 @@
+namespace Crm.Integration.Connectors.Secrets;
+
+/// <summary>Secret names, valid both as Key Vault secret names and as configuration keys under <c>Secrets:</c>.</summary>
+public static class SecretNames
+{
+    /// <summary>The value Auth0 sends in the <c>Authorization</c> header of each log-stream delivery.</summary>
+    public const string Auth0LogStreamToken = "Auth0LogStreamToken";
+}

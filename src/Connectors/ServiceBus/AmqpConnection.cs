@@ -1,0 +1,86 @@
+using Amqp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.ServiceBus;
+
+/// <summary>
+/// The one AMQP connection of this process, opened on first use and opened again on the next use after the broker
+/// closed it. Senders and receivers open their own sessions on it.
+/// </summary>
+internal sealed class AmqpConnection(IOptions<ServiceBusOptions> options, ILogger<AmqpConnection> logger) : IAsyncDisposable
+{
+    private readonly ServiceBusOptions _options = options.Value;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Connection? _connection;
+
+    public bool IsOpen => _connection is { IsClosed: false };
+
+    /// <summary>The open connection, connecting first when there is none. Throws <see cref="QueueUnavailableException"/>.</summary>
+    public async Task<Connection> GetAsync(CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _connection);
+        if (current is { IsClosed: false })
+        {
+            return current;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connection is { IsClosed: false })
+            {
+                return _connection;
+            }
+
+            var opened = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _connection, opened);
+            return opened;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Connection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var address = new Address(
+            _options.Host, _options.Port, _options.KeyName, _options.Key, "/", _options.UseTls ? "amqps" : "amqp");
+        var factory = new ConnectionFactory();
+        factory.AMQP.ContainerId = $"crm-integration-{Environment.MachineName}-{Environment.ProcessId}";
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            var connection = await factory.CreateAsync(address, timeout.Token).ConfigureAwait(false);
+            connection.AddClosedCallback((_, error) => Log.ConnectionClosed(logger, _options.Host, _options.Port, error?.Condition.ToString(), error?.Description));
+            Log.Connected(logger, _options.Host, _options.Port);
+            return connection;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not QueueUnavailableException)
+        {
+            Log.ConnectFailed(logger, _options.Host, _options.Port, ex.Message);
+            throw new QueueUnavailableException($"The broker at {_options.Host}:{_options.Port} cannot be reached: {ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var connection = Interlocked.Exchange(ref _connection, null);
+        if (connection is { IsClosed: false })
+        {
+            try
+            {
+                await connection.CloseAsync(TimeSpan.FromSeconds(5), null).ConfigureAwait(false);
+            }
+            catch (AmqpException)
+            {
+                // The broker went away first; there is nothing left to close.
+            }
+        }
+
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,230 @@
+using Amqp;
+using Amqp.Framing;
+using Amqp.Types;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.ServiceBus;
+
+/// <summary>
+/// Peek-lock receive with explicit link credit. At most <see cref="ServiceBusTriggerOptions.MaxConcurrentCalls"/>
+/// handlers run at once; the link grants the broker that many plus the prefetch count, restored as messages are
+/// settled. A lost connection or link is rebuilt with exponential backoff and jitter; messages whose settlement was
+/// lost with the link are redelivered by the broker.
+/// </summary>
+internal sealed class AmqpQueueListener(
+    AmqpConnection connection,
+    IOptions<ServiceBusOptions> options,
+    IOptions<ServiceBusTriggerOptions> triggerOptions,
+    TimeProvider timeProvider,
+    ILogger<AmqpQueueListener> logger) : IQueueListener
+{
+    // Service Bus reads these from the rejected outcome's error info into the dead-letter queue's message properties.
+    private static readonly Symbol DeadLetterCondition = new("com.microsoft:dead-letter");
+    private static readonly Symbol DeadLetterReason = new("DeadLetterReason");
+    private static readonly Symbol DeadLetterErrorDescription = new("DeadLetterErrorDescription");
+
+    private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ServiceBusOptions _options = options.Value;
+    private readonly ServiceBusTriggerOptions _trigger = triggerOptions.Value;
+
+    public async Task RunAsync(string entity, QueueMessageHandler handler, CancellationToken stoppingToken)
+    {
+        var address = _options.AddressOf(entity);
+        // Not disposed: a handler that outlives the drain timeout still releases its slot.
+        var handlerSlots = new SemaphoreSlim(_trigger.MaxConcurrentCalls, _trigger.MaxConcurrentCalls);
+        var failures = 0;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Session? session = null;
+            ReceiverLink? link = null;
+            try
+            {
+                var amqpConnection = await connection.GetAsync(stoppingToken).ConfigureAwait(false);
+                session = new Session(amqpConnection);
+                link = await AmqpLinks.AttachReceiverAsync(session, address, _options.ConnectTimeout, stoppingToken).ConfigureAwait(false);
+                link.SetCredit(_trigger.LinkCredit, CreditMode.Auto);
+                Log.ReceiverAttached(logger, entity, _trigger.LinkCredit, _trigger.MaxConcurrentCalls);
+
+                if (await ReceiveUntilLostAsync(entity, link, handler, handlerSlots, stoppingToken).ConfigureAwait(false))
+                {
+                    failures = 0;
+                }
+
+                Log.ReceiverLost(logger, entity, link.Error?.Condition.ToString(), link.Error?.Description);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is QueueUnavailableException or AmqpException or ObjectDisposedException or TimeoutException)
+            {
+                Log.ReceiverFailed(logger, entity, ex.Message);
+            }
+            finally
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await DrainHandlersAsync(entity, handlerSlots).ConfigureAwait(false);
+                }
+
+                await AmqpLinks.CloseQuietlyAsync(link).ConfigureAwait(false);
+                await AmqpLinks.CloseQuietlyAsync(session).ConfigureAwait(false);
+            }
+
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                await DelayBeforeReconnectAsync(entity, ++failures, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Receives and dispatches until the link dies or the host stops. True when at least one message came.</summary>
+    private async Task<bool> ReceiveUntilLostAsync(
+        string entity, ReceiverLink link, QueueMessageHandler handler, SemaphoreSlim handlerSlots, CancellationToken stoppingToken)
+    {
+        var received = false;
+        while (!stoppingToken.IsCancellationRequested && !IsLost(link))
+        {
+            await handlerSlots.WaitAsync(stoppingToken).ConfigureAwait(false);
+            Message? message;
+            try
+            {
+                message = await link.ReceiveAsync(ReceiveWait).ConfigureAwait(false);
+            }
+            catch
+            {
+                handlerSlots.Release();
+                throw;
+            }
+
+            if (message is null)
+            {
+                handlerSlots.Release();
+                continue;
+            }
+
+            received = true;
+            _ = HandleAndSettleAsync(entity, link, message, handler, handlerSlots, stoppingToken);
+        }
+
+        return received;
+    }
+
+    private static bool IsLost(ReceiverLink link) =>
+        link.IsClosed || link.Session.IsClosed || link.Session.Connection.IsClosed;
+
+    private async Task HandleAndSettleAsync(
+        string entity, ReceiverLink link, Message message, QueueMessageHandler handler, SemaphoreSlim handlerSlots, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var settlement = await HandleAsync(entity, message, handler, stoppingToken).ConfigureAwait(false);
+            Settle(entity, link, message, settlement);
+        }
+        finally
+        {
+            handlerSlots.Release();
+        }
+    }
+
+    private async Task<Settlement> HandleAsync(string entity, Message message, QueueMessageHandler handler, CancellationToken stoppingToken)
+    {
+        var inbound = AmqpMessageReader.Read(message, out var unreadableReason);
+        if (inbound is null)
+        {
+            return Settlement.DeadLetter("UnsupportedBody", unreadableReason!);
+        }
+
+        try
+        {
+            // Yield first: the handler must not run on the AMQP connection's I/O thread.
+            await Task.Yield();
+            return await handler(inbound, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return Settlement.Abandon("HostStopping");
+        }
+        catch (Exception ex)
+        {
+            // An unexpected exception is not proof that the message is bad: let the delivery limit decide.
+            Log.HandlerThrew(logger, ex, entity, inbound.MessageId);
+            return Settlement.Abandon($"HandlerFailed: {ex.GetType().Name}");
+        }
+    }
+
+    private void Settle(string entity, ReceiverLink link, Message message, Settlement settlement)
+    {
+        var messageId = message.Properties?.MessageId?.ToString();
+        try
+        {
+            switch (settlement.Kind)
+            {
+                case SettlementKind.Complete:
+                    link.Accept(message);
+                    break;
+                case SettlementKind.Abandon:
+                    link.Release(message);
+                    Log.Abandoned(logger, entity, messageId, settlement.Reason);
+                    break;
+                case SettlementKind.DeadLetter:
+                    link.Reject(message, new Error(DeadLetterCondition)
+                    {
+                        Description = settlement.Description,
+                        Info = new Fields
+                        {
+                            [DeadLetterReason] = settlement.Reason,
+                            [DeadLetterErrorDescription] = settlement.Description,
+                        },
+                    });
+                    Log.DeadLettered(logger, entity, messageId, settlement.Reason, settlement.Description);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(settlement), settlement.Kind, "Unknown settlement.");
+            }
+        }
+        catch (Exception ex) when (ex is AmqpException or ObjectDisposedException)
+        {
+            // The lock went with the link: the broker gives the message to a receiver again, which is why handlers are idempotent.
+            Log.SettlementLost(logger, entity, messageId, settlement.Kind, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// On stop, waits until every running handler has settled its message (by holding every slot), so that the link
+    /// is closed with nothing left half done. Bounded: a handler stuck past the timeout is redelivered later.
+    /// </summary>
+    private async Task DrainHandlersAsync(string entity, SemaphoreSlim handlerSlots)
+    {
+        using var timeout = new CancellationTokenSource(DrainTimeout, timeProvider);
+        try
+        {
+            for (var slot = 0; slot < _trigger.MaxConcurrentCalls; slot++)
+            {
+                await handlerSlots.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Log.DrainTimedOut(logger, entity, DrainTimeout.TotalSeconds);
+        }
+    }
+
+    private async Task DelayBeforeReconnectAsync(string entity, int failures, CancellationToken stoppingToken)
+    {
+        var delay = ReconnectBackoff.Delay(failures, _options.MinReconnectDelay, _options.MaxReconnectDelay);
+        Log.Reconnecting(logger, entity, delay.TotalMilliseconds, failures);
+        try
+        {
+            await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop condition ends the run.
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Crm.Integration.Connectors.ServiceBus;
+
+/// <summary>
+/// Queue-trigger concurrency, read from <c>host.json</c> (<c>extensions.serviceBus</c>) with the meaning Azure Functions
+/// gives it.
+/// </summary>
+public sealed class ServiceBusTriggerOptions
+{
+    /// <summary>The configuration path of host.json's <c>extensions.serviceBus</c> section once the host has loaded it.</summary>
+    public const string SectionName = "AzureFunctionsJobHost:extensions:serviceBus";
+
+    /// <summary>How many messages one trigger handles at once.</summary>
+    [Range(1, 2000)]
+    public int MaxConcurrentCalls { get; set; } = 16;
+
+    /// <summary>
+    /// Messages the broker may deliver ahead of a free handler. The link credit is
+    /// <see cref="MaxConcurrentCalls"/> + <see cref="PrefetchCount"/>: every credited message is locked to this receiver.
+    /// </summary>
+    [Range(0, 5000)]
+    public int PrefetchCount { get; set; }
+
+    public int LinkCredit => MaxConcurrentCalls + PrefetchCount;
+}

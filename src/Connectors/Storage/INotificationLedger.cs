@@ -1,0 +1,19 @@
+namespace Crm.Integration.Connectors.Storage;
+
+/// <summary>
+/// The notifications ledger: one row per event, keyed by its source id and channel, so that an event delivered twice
+/// is recognised. Throws <see cref="StorageUnavailableException"/> when storage cannot be reached.
+/// </summary>
+public interface INotificationLedger
+{
+    /// <summary>Creates the row in status <see cref="NotificationStatus.Received"/>, or returns the existing one.</summary>
+    Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken);
+
+    /// <summary>Counts one more arrival of an event already handled.</summary>
+    Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken);
+
+    /// <summary>Writes (or overwrites) the row as <see cref="NotificationStatus.Rejected"/> with the reason.</summary>
+    Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken);
+
+    Task<NotificationRecord?> FindAsync(string sourceId, string channel, CancellationToken cancellationToken);
+}

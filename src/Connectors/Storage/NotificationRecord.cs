@@ -1,0 +1,39 @@
+namespace Crm.Integration.Connectors.Storage;
+
+public enum NotificationStatus
+{
+    /// <summary>Arrived; its effect is not confirmed yet.</summary>
+    Received,
+
+    /// <summary>Its effect is confirmed (e.g. written to HubSpot).</summary>
+    Delivered,
+
+    /// <summary>Can never succeed; the reason is in <see cref="NotificationRecord.LastError"/>.</summary>
+    Rejected,
+
+    /// <summary>The last attempt failed for a reason that may pass; it will be tried again.</summary>
+    Failed,
+}
+
+/// <summary>What arrived: the ledger's key is (<paramref name="SourceId"/>, <paramref name="Channel"/>).</summary>
+/// <param name="SourceId">The id the source gave the event (Auth0 <c>log_id</c>, platform event id).</param>
+/// <param name="Channel">Where it came from, e.g. <c>auth0</c>; the same id from two channels is two events.</param>
+/// <param name="Type">What it is, e.g. <c>user-login</c>.</param>
+public sealed record NotificationReceipt(string SourceId, string Channel, string Type, DateTimeOffset ReceivedAt);
+
+/// <summary>One row of the ledger.</summary>
+public sealed record NotificationRecord(
+    string SourceId,
+    string Channel,
+    string Type,
+    NotificationStatus Status,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset UpdatedAt,
+    int Attempts,
+    int DuplicatesSeen,
+    string? LastError);
+
+/// <summary>The ledger's answer when an event arrives.</summary>
+/// <param name="IsFirst">True when this call created the row; false when the event had been seen before.</param>
+/// <param name="Record">The row as it stands after the call.</param>
+public sealed record LedgerAdmission(bool IsFirst, NotificationRecord Record);

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Crm.Integration.Connectors.Storage;
+
+/// <summary>Azure Table Storage (Azurite locally). Bound from the <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> is Azurite on its default ports.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>The ledger of every event the hub received and what became of it.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string NotificationsTable { get; set; } = "Notifications";
+
+    /// <summary>Per-request timeout of the storage client; it retries twice within the call.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    private const string TableNamePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+    private const string TableNameRule = "A table name is 3 to 63 letters and digits, starting with a letter.";
+}

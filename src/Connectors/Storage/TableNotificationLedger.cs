@@ -1,0 +1,102 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.Storage;
+
+internal sealed class TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
+    : INotificationLedger
+{
+    private const int ConcurrentUpdateAttempts = 5;
+
+    private readonly LazyTable _table = new(service, options.Value.NotificationsTable);
+
+    public async Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Received);
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return new LedgerAdmission(IsFirst: true, entity.ToRecord());
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            var existing = await GetAsync(table, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new StorageUnavailableException($"Ledger row {receipt.SourceId}/{receipt.Channel} conflicted but cannot be read.");
+            return new LedgerAdmission(IsFirst: false, existing.ToRecord());
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var partitionKey = TableKey.Encode(sourceId);
+        var rowKey = TableKey.Encode(channel);
+        for (var attempt = 1; ; attempt++)
+        {
+            var entity = await GetAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"No ledger row {sourceId}/{channel} to count a duplicate on.");
+            entity.DuplicatesSeen++;
+            entity.UpdatedAt = timeProvider.GetUtcNow();
+            try
+            {
+                // The ETag makes concurrent duplicates each count, instead of overwriting one another.
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return entity.ToRecord();
+            }
+            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && attempt < ConcurrentUpdateAttempts)
+            {
+                // Another delivery of the same event updated the row first; read it again.
+            }
+            catch (RequestFailedException ex)
+            {
+                throw Unavailable(ex);
+            }
+        }
+    }
+
+    public async Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected);
+        entity.LastError = reason;
+        try
+        {
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    public async Task<NotificationRecord?> FindAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = await GetAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), cancellationToken).ConfigureAwait(false);
+        return entity?.ToRecord();
+    }
+
+    private static async Task<NotificationEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.GetEntityIfExistsAsync<NotificationEntity>(partitionKey, rowKey, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            return response.HasValue ? response.Value : null;
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private static StorageUnavailableException Unavailable(RequestFailedException ex) =>
+        new($"Table Storage failed ({ex.Status} {ex.ErrorCode}): {ex.Message.Split('\n')[0]}", ex);
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Crm.Integration.Connectors.ServiceBus;
+using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Hosting;
+
+namespace Crm.Integration.Functions.Auth0Events;
+
+/// <summary>The queue trigger of <c>auth0-log-events</c>: message in, typed event to the handler, verdict back to the broker.</summary>
+internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventHandler handler, ILogger<Auth0EventsTrigger> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        listener.RunAsync(QueueNames.Auth0LogEvents, HandleMessageAsync, stoppingToken);
+
+    internal async Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        Auth0LogEvent? logEvent;
+        try
+        {
+            logEvent = JsonSerializer.Deserialize(message.Body.Span, FunctionsJsonContext.Default.Auth0LogEvent);
+        }
+        catch (JsonException ex)
+        {
+            Log.Auth0EventMalformed(logger, message.MessageId, ex.LineNumber, ex.BytePositionInLine);
+            return Settlement.DeadLetter("MalformedEvent", $"The body is not an Auth0 log event: {ex.Message}");
+        }
+
+        if (logEvent is null)
+        {
+            return Settlement.DeadLetter("MalformedEvent", "The body is JSON null, not an Auth0 log event.");
+        }
+
+        var outcome = await handler.HandleAsync(logEvent, cancellationToken).ConfigureAwait(false);
+        return FailurePolicy.ToSettlement(outcome);
+    }
+}

@@ -1,0 +1,25 @@
+using Crm.Integration.Functions.Auth0Events;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Functions.Auth0LogStream;
+
+internal static class Auth0LogStreamServiceCollectionExtensions
+{
+    public static IServiceCollection AddAuth0LogStream(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Auth0LogStreamOptions>()
+            .Bind(configuration.GetSection(Auth0LogStreamOptions.SectionName))
+            .Validate(
+                o => o.ForwardedTypes.All(Auth0EventTypes.IsHandled),
+                $"{Auth0LogStreamOptions.SectionName}:ForwardedTypes may only name log types that have a handler: {string.Join(", ", Auth0EventTypes.Handled)}.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Auth0LogStreamOptions>, Auth0LogStreamOptionsValidator>();
+        services.AddSingleton<Auth0LogStreamMetrics>();
+        services.AddSingleton<Auth0LogStreamHandler>();
+        services.AddHostedService<LogStreamTokenCheck>();
+        return services;
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class Auth0LogStreamOptionsValidator : IValidateOptions<Auth0LogStreamOptions>;

@@ -1,0 +1,30 @@
+namespace Crm.Integration.Functions.Common;
+
+public enum OutcomeKind
+{
+    /// <summary>The event had its effect.</summary>
+    Success,
+
+    /// <summary>The event had been handled before; nothing was done again.</summary>
+    Duplicate,
+
+    /// <summary>Failed for a reason that may pass (a dependency down, throttled); try again later.</summary>
+    Transient,
+
+    /// <summary>Can never succeed as sent; retrying would only repeat the failure.</summary>
+    Permanent,
+}
+
+/// <summary>What a handler made of one event; the trigger turns it into a settlement or an HTTP status.</summary>
+/// <param name="Reason">A short, stable, machine-readable reason, e.g. <c>UnsupportedLogType</c>.</param>
+/// <param name="Description">A sentence for an operator. Never personal data.</param>
+public readonly record struct HandlerOutcome(OutcomeKind Kind, string? Reason = null, string? Description = null)
+{
+    public static HandlerOutcome Success { get; } = new(OutcomeKind.Success);
+
+    public static HandlerOutcome Duplicate { get; } = new(OutcomeKind.Duplicate);
+
+    public static HandlerOutcome Transient(string reason, string description) => new(OutcomeKind.Transient, reason, description);
+
+    public static HandlerOutcome Permanent(string reason, string description) => new(OutcomeKind.Permanent, reason, description);
+}

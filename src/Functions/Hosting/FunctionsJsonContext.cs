@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Crm.Integration.Functions.Auth0Events;
+using Crm.Integration.Functions.Auth0LogStream;
+
+namespace Crm.Integration.Functions.Hosting;
+
+/// <summary>Source-generated serialisation for everything the hub reads or writes as JSON.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Auth0LogEvent))]
+[JsonSerializable(typeof(LogStreamReceipt))]
+internal sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -1,0 +1,26 @@
+using Crm.Integration.Connectors.Secrets;
+using Crm.Integration.Connectors.ServiceBus;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Auth0Events;
+using Crm.Integration.Functions.Auth0LogStream;
+using Crm.Integration.Functions.Health;
+using Crm.Integration.Functions.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddHostJson();
+
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
+builder.Services.AddProblemDetails();
+builder.Services.AddSecrets(builder.Configuration);
+builder.Services.AddTableStorage(builder.Configuration);
+builder.Services.AddServiceBus(builder.Configuration);
+builder.Services.AddAuth0LogStream(builder.Configuration);
+builder.Services.AddAuth0Events();
+
+var app = builder.Build();
+app.MapHealthApi();
+app.MapAuth0LogStreamApi();
+app.Run();
+
+/// <summary>The host; public so that end-to-end tests can start it in process.</summary>
+public partial class Program;
