@@ -4,6 +4,7 @@
 #   scripts/stack.sh up [azurite|rabbitmq ...]     install what is missing, start (idempotent), wait until ready
 #   scripts/stack.sh down [azurite|rabbitmq ...]   stop what 'up' started, by pid file and node name, nothing else
 #   scripts/stack.sh status
+#   scripts/stack.sh kick                          close every client connection to the broker (tests of reconnection)
 #
 # Settings (environment), so that a second stack (the tests') can run beside the developer's:
 #   STACK_HOME   folder for data, logs and pid files   (default .stack/dev, git-ignored)
@@ -72,7 +73,7 @@ azurite_up() {
   mkdir -p "$AZURITE_HOME/data"
   nohup "$ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" \
     --location "$AZURITE_HOME/data" --skipApiVersionCheck \
-    >"$AZURITE_HOME/azurite.log" 2>&1 </dev/null &
+    >"$AZURITE_HOME/azurite.log" 2>&1 </dev/null 9>&- &
   echo $! >"$AZURITE_HOME/azurite.pid"
   wait_for "azurite ready on 127.0.0.1:$TABLE_PORT" 60 port_open "$TABLE_PORT" \
     || { tail -20 "$AZURITE_HOME/azurite.log" >&2; die "azurite did not start"; }
@@ -146,7 +147,7 @@ rabbitmq_up() {
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$DIST_PORT"
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}")
   nohup "${RUN_AS[@]}" env "${NODE_ENV[@]}" "${server_env[@]}" "$RABBIT_BIN/rabbitmq-server" \
-    >"$RABBIT_HOME/server.out" 2>&1 </dev/null &
+    >"$RABBIT_HOME/server.out" 2>&1 </dev/null 9>&- &
   echo $! >"$RABBIT_HOME/server.pid"
   wait_for "rabbitmq ready as $NODE_NAME on 127.0.0.1:$AMQP_PORT, queues declared" 120 rabbitmq_ready \
     || { tail -30 "$RABBIT_HOME/server.out" >&2; die "rabbitmq did not start; logs in $RABBIT_HOME/log"; }
@@ -176,6 +177,10 @@ status() {
 
 command=${1:-}
 shift || true
+# One caller at a time per stack: test runs started side by side must not both start the same node.
+mkdir -p "$STACK_HOME"
+exec 9>"$STACK_HOME/.lock"
+flock 9
 components=("$@")
 [ ${#components[@]} -gt 0 ] || components=(azurite rabbitmq)
 case "$command" in
@@ -187,9 +192,10 @@ case "$command" in
       for c in "${components[@]}"; do
         case $c in azurite) rm -rf "$AZURITE_HOME" ;; rabbitmq) rm -rf "$RABBIT_HOME" ;; esac
       done
-      rmdir "$STACK_HOME" 2>/dev/null || true
+      rm -f "$STACK_HOME/.lock"; rmdir "$STACK_HOME" 2>/dev/null || true
       say "purged data of: ${components[*]}"
     fi ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status [azurite|rabbitmq ...]" >&2; exit 2 ;;
+  kick)   ctl close_all_connections "closed by scripts/stack.sh kick" >/dev/null; say "closed all broker connections" ;;
+  *) echo "usage: $0 up|down|status|kick [azurite|rabbitmq ...]" >&2; exit 2 ;;
 esac

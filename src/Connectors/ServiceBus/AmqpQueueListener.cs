@@ -14,6 +14,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// </summary>
 internal sealed class AmqpQueueListener(
     AmqpConnection connection,
+    QueueListenerStatus status,
     IOptions<ServiceBusOptions> options,
     IOptions<ServiceBusTriggerOptions> triggerOptions,
     TimeProvider timeProvider,
@@ -47,6 +48,7 @@ internal sealed class AmqpQueueListener(
                 session = new Session(amqpConnection);
                 link = await AmqpLinks.AttachReceiverAsync(session, address, _options.ConnectTimeout, stoppingToken).ConfigureAwait(false);
                 link.SetCredit(_trigger.LinkCredit, CreditMode.Auto);
+                status.Attached(entity);
                 Log.ReceiverAttached(logger, entity, _trigger.LinkCredit, _trigger.MaxConcurrentCalls);
 
                 if (await ReceiveUntilLostAsync(entity, link, handler, handlerSlots, stoppingToken).ConfigureAwait(false))
@@ -54,6 +56,7 @@ internal sealed class AmqpQueueListener(
                     failures = 0;
                 }
 
+                status.Failed(entity, $"link lost: {link.Error?.Condition} {link.Error?.Description}".TrimEnd());
                 Log.ReceiverLost(logger, entity, link.Error?.Condition.ToString(), link.Error?.Description);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,6 +65,7 @@ internal sealed class AmqpQueueListener(
             }
             catch (Exception ex) when (ex is QueueUnavailableException or AmqpException or ObjectDisposedException or TimeoutException)
             {
+                status.Failed(entity, ex.Message);
                 Log.ReceiverFailed(logger, entity, ex.Message);
             }
             finally

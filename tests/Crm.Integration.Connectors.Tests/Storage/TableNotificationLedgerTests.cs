@@ -1,0 +1,141 @@
+using Crm.Integration.Connectors.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Crm.Integration.Connectors.Tests.Storage;
+
+[Collection(SharedStackCollection.Name)]
+public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : IAsyncDisposable
+{
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
+    private readonly string _table = $"Ledger{Guid.NewGuid():N}"[..30];
+    private ServiceProvider? _provider;
+
+    [Fact]
+    public async Task AdmitAsync_FirstArrival_CreatesAReceivedRow()
+    {
+        var ledger = Ledger();
+
+        var admission = await ledger.AdmitAsync(Receipt("log-1"), CancellationToken.None);
+
+        Assert.True(admission.IsFirst);
+        var row = await ledger.FindAsync("log-1", "auth0", CancellationToken.None);
+        Assert.Equal(("log-1", "auth0", "user-login", NotificationStatus.Received, ReceivedAt, 1, 0, (string?)null),
+            (row!.SourceId, row.Channel, row.Type, row.Status, row.ReceivedAt, row.Attempts, row.DuplicatesSeen, row.LastError));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_SameIdAgain_ReturnsTheExistingRowAsNotFirst()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("log-2"), CancellationToken.None);
+
+        var again = await ledger.AdmitAsync(Receipt("log-2") with { ReceivedAt = ReceivedAt.AddMinutes(5) }, CancellationToken.None);
+
+        Assert.False(again.IsFirst);
+        Assert.Equal(ReceivedAt, again.Record.ReceivedAt);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_SameIdOnAnotherChannel_IsAnotherEvent()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("evt-1"), CancellationToken.None);
+
+        var other = await ledger.AdmitAsync(Receipt("evt-1") with { Channel = "platform" }, CancellationToken.None);
+
+        Assert.True(other.IsFirst);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ManyAtOnce_ExactlyOneIsFirst()
+    {
+        var ledger = Ledger();
+
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ledger.AdmitAsync(Receipt("log-race"), CancellationToken.None)));
+
+        Assert.Single(admissions, a => a.IsFirst);
+    }
+
+    [Fact]
+    public async Task RecordDuplicateAsync_ConcurrentDuplicates_EachOneCounts()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("log-dup"), CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ledger.RecordDuplicateAsync("log-dup", "auth0", CancellationToken.None)));
+
+        Assert.Equal(4, (await ledger.FindAsync("log-dup", "auth0", CancellationToken.None))!.DuplicatesSeen);
+    }
+
+    [Fact]
+    public async Task RecordRejectedAsync_WritesTheReason_AndRepeatingItKeepsOneRow()
+    {
+        var ledger = Ledger();
+
+        await ledger.RecordRejectedAsync(Receipt("sha256-ab"), "Entry 3 has no log_id.", CancellationToken.None);
+        await ledger.RecordRejectedAsync(Receipt("sha256-ab"), "Entry 3 has no log_id.", CancellationToken.None);
+
+        var row = await ledger.FindAsync("sha256-ab", "auth0", CancellationToken.None);
+        Assert.Equal((NotificationStatus.Rejected, "Entry 3 has no log_id."), (row!.Status, row.LastError));
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a#b")]
+    [InlineData("what?")]
+    [InlineData("back\\slash")]
+    [InlineData("~b64~looks-encoded")]
+    public async Task Ids_WithCharactersTableKeysForbid_RoundTripWithoutColliding(string id)
+    {
+        var ledger = Ledger();
+
+        Assert.True((await ledger.AdmitAsync(Receipt(id), CancellationToken.None)).IsFirst);
+        Assert.True((await ledger.AdmitAsync(Receipt(id + "x"), CancellationToken.None)).IsFirst);
+
+        Assert.Equal(id, (await ledger.FindAsync(id, "auth0", CancellationToken.None))!.SourceId);
+    }
+
+    [Fact]
+    public async Task Ledger_StorageUnreachable_ThrowsStorageUnavailable_AndReadinessSaysSo()
+    {
+        var ledger = Ledger(connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;");
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => ledger.AdmitAsync(Receipt("x"), CancellationToken.None));
+        var health = await _provider!.GetRequiredService<HealthCheckService>().CheckHealthAsync(CancellationToken.None);
+        Assert.Equal(HealthStatus.Unhealthy, health.Entries["storage"].Status);
+    }
+
+    [Fact]
+    public async Task Readiness_AzuriteUp_IsHealthy()
+    {
+        Ledger();
+
+        var health = await _provider!.GetRequiredService<HealthCheckService>().CheckHealthAsync(CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, health.Entries["storage"].Status);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+    }
+
+    private INotificationLedger Ledger(string? connectionString = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connectionString ?? fixture.Stack.TableConnectionString,
+            ["Storage:NotificationsTable"] = _table,
+            ["Storage:NetworkTimeout"] = "00:00:03",
+        }).Build();
+        _provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
+        return _provider.GetRequiredService<INotificationLedger>();
+    }
+
+    private static NotificationReceipt Receipt(string id) => new(id, "auth0", "user-login", ReceivedAt);
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Crm.Integration.Connectors.Storage;
+
+namespace Crm.Integration.Testing.Fakes;
+
+/// <summary>The ledger's contract in memory, for handler tests; the table-backed one is tested against Azurite.</summary>
+public sealed class InMemoryLedger : INotificationLedger
+{
+    private readonly ConcurrentDictionary<(string SourceId, string Channel), NotificationRecord> _rows = new();
+
+    /// <summary>When set, every call throws it, as the real ledger does when storage is down.</summary>
+    public Exception? FailWith { get; set; }
+
+    public IReadOnlyCollection<NotificationRecord> Rows => _rows.Values.ToList();
+
+    public Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        var created = new NotificationRecord(
+            receipt.SourceId, receipt.Channel, receipt.Type, NotificationStatus.Received, receipt.ReceivedAt, receipt.ReceivedAt, 1, 0, null);
+        var stored = _rows.GetOrAdd((receipt.SourceId, receipt.Channel), created);
+        return Task.FromResult(new LedgerAdmission(ReferenceEquals(stored, created), stored));
+    }
+
+    public Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        var updated = _rows.AddOrUpdate(
+            (sourceId, channel),
+            _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
+            (_, row) => row with { DuplicatesSeen = row.DuplicatesSeen + 1 });
+        return Task.FromResult(updated);
+    }
+
+    public Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        _rows[(receipt.SourceId, receipt.Channel)] = new NotificationRecord(
+            receipt.SourceId, receipt.Channel, receipt.Type, NotificationStatus.Rejected, receipt.ReceivedAt, receipt.ReceivedAt, 1, 0, reason);
+        return Task.CompletedTask;
+    }
+
+    public Task<NotificationRecord?> FindAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult(_rows.GetValueOrDefault((sourceId, channel)));
+    }
+
+    private void ThrowIfFailing()
+    {
+        if (FailWith is { } failure)
+        {
+            throw failure;
+        }
+    }
+}

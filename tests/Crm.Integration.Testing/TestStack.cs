@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Crm.Integration.Testing;
+
+/// <summary>
+/// A local stack for tests, started through <c>scripts/stack.sh</c> on ports of its own so that it never meets the
+/// developer's stack (5672/10002). <see cref="Shared"/> serves every test; the others are brokers that one test
+/// assembly each stops, starts and kicks on purpose (with Azurite on a port of their own that nobody starts).
+/// </summary>
+public sealed class TestStack
+{
+    public static readonly TestStack Shared = new("test", amqpPort: 5673, tablePort: 10012);
+
+    public static readonly TestStack ConnectorsBroker = new("test-connectors-broker", amqpPort: 5674, tablePort: 10014);
+
+    public static readonly TestStack EndToEndBroker = new("test-e2e-broker", amqpPort: 5675, tablePort: 10015);
+
+    private TestStack(string name, int amqpPort, int tablePort)
+    {
+        Home = Path.Combine(RepositoryPaths.Root, ".stack", name);
+        AmqpPort = amqpPort;
+        TablePort = tablePort;
+    }
+
+    public string Home { get; }
+
+    public int AmqpPort { get; }
+
+    public int TablePort { get; }
+
+    /// <summary>Azurite's well-known development account on this stack's port.</summary>
+    public string TableConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public Task UpAsync(params string[] components) => RunAsync("up", components);
+
+    public Task DownAsync(params string[] components) => RunAsync("down", components);
+
+    /// <summary>Closes every client connection to this stack's broker, as a broker-side failure would.</summary>
+    public Task KickAsync() => RunAsync("kick", []);
+
+    private async Task RunAsync(string command, string[] components)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "scripts", "stack.sh"));
+        start.ArgumentList.Add(command);
+        foreach (var component in components)
+        {
+            start.ArgumentList.Add(component);
+        }
+
+        start.Environment["STACK_HOME"] = Home;
+        start.Environment["AMQP_PORT"] = AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TABLE_PORT"] = TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["STACK_EXTRA_DEFINITIONS"] = Path.Combine(RepositoryPaths.Root, "tests", "stack", "test-queues.json");
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"scripts/stack.sh {command} {string.Join(' ', components)} failed ({process.ExitCode}):\n{await output}\n{await errors}");
+        }
+    }
+}
