@@ -68,19 +68,8 @@ internal sealed class AmqpConnection(IOptions<ServiceBusOptions> options, ILogge
 
     public async ValueTask DisposeAsync()
     {
-        var connection = Interlocked.Exchange(ref _connection, null);
-        if (connection is { IsClosed: false })
-        {
-            try
-            {
-                await connection.CloseAsync(TimeSpan.FromSeconds(5), null).ConfigureAwait(false);
-            }
-            catch (AmqpException)
-            {
-                // The broker went away first; there is nothing left to close.
-            }
-        }
-
+        // A broker that went away, or does not answer the close in time, must not make the host's shutdown fail.
+        await AmqpLinks.CloseQuietlyAsync(Interlocked.Exchange(ref _connection, null)).ConfigureAwait(false);
         _gate.Dispose();
     }
 }

@@ -1,0 +1,31 @@
+using Crm.Integration.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Crm.Integration.EndToEnd.Tests;
+
+/// <summary>The hub's host as Program.cs builds it, pointed at a test stack through ordinary settings.</summary>
+public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public const string Token = "e2e-log-stream-token";
+
+    public static Dictionary<string, string?> SettingsFor(TestStack broker, TestStack storage, string table) => new()
+    {
+        ["Secrets:Auth0LogStreamToken"] = Token,
+        ["Storage:ConnectionString"] = storage.TableConnectionString,
+        ["Storage:NotificationsTable"] = table,
+        ["ServiceBus:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["ServiceBus:ConnectTimeout"] = "00:00:03",
+        ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",
+        ["ServiceBus:MaxReconnectDelay"] = "00:00:01",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
