@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what is missing (apt-get, npm, dotnet restore), starts the
+# test stack on ports of its own (AMQP 5673, tables 10012; brokers 5674/5675 for the outage tests), runs every test
+# project, and stops and purges everything it started, whatever the outcome.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+RESULTS=$ROOT/artifacts/test-results
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: https://dot.net" >&2; exit 1; }
+
+stack() { # home amqp-port table-port command [components]
+  STACK_HOME="$ROOT/.stack/$1" AMQP_PORT=$2 TABLE_PORT=$3 STACK_EXTRA_DEFINITIONS="$ROOT/tests/stack/test-queues.json" \
+    "$ROOT/scripts/stack.sh" "${@:4}"
+}
+
+cleanup() {
+  STACK_PURGE=1 stack test 5673 10012 down || true
+  STACK_PURGE=1 stack test-connectors-broker 5674 10014 down rabbitmq || true
+  STACK_PURGE=1 stack test-e2e-broker 5675 10015 down rabbitmq || true
+}
+trap cleanup EXIT
+
+stack test 5673 10012 up
+dotnet restore Crm.Integration.sln
+dotnet build Crm.Integration.sln --no-restore -c Debug
+
+rm -rf "$RESULTS"
+status=0
+dotnet test Crm.Integration.sln --no-build -c Debug \
+  --results-directory "$RESULTS" --logger "trx" --logger "console;verbosity=normal" \
+  --blame-hang-timeout 5m || status=$?
+
+# One plain closing line over every project's results.
+passed=0; failed=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*' "$trx")
+  passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+  failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+done
+echo "tests: $passed passed, $failed failed"
+exit "$status"
