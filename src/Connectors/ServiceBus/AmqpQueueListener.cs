@@ -47,7 +47,11 @@ internal sealed class AmqpQueueListener(
                 var amqpConnection = await connection.GetAsync(stoppingToken).ConfigureAwait(false);
                 session = new Session(amqpConnection);
                 link = await AmqpLinks.AttachReceiverAsync(session, address, _options.ConnectTimeout, stoppingToken).ConfigureAwait(false);
-                link.SetCredit(_trigger.LinkCredit, CreditMode.Auto);
+                // Credit is restored only once the whole window is settled, so no delivery is in flight when the flow goes
+                // out. RabbitMQ 3.10's AMQP 1.0 plugin grants a restored credit on top of deliveries already in flight,
+                // overshooting the window; the client then detaches ("no credit to accept a new delivery") and every
+                // unsettled message is redelivered, counting towards the delivery limit.
+                link.SetCredit(_trigger.LinkCredit, CreditMode.Auto, flowThreshold: _trigger.LinkCredit);
                 status.Attached(entity);
                 Log.ReceiverAttached(logger, entity, _trigger.LinkCredit, _trigger.MaxConcurrentCalls);
 

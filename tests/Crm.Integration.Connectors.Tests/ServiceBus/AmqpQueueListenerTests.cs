@@ -32,6 +32,25 @@ public sealed class AmqpQueueListenerTests(SharedStackFixture fixture)
         Assert.Empty(await raw.DrainAsync("test-complete", TimeSpan.FromMilliseconds(300)));
     }
 
+    /// <summary>
+    /// Regression: with credit restored at half the window, RabbitMQ 3.10 sent more deliveries than the link's credit,
+    /// the link detached and in-flight messages came again with a raised delivery count.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_CreditRestoredUnderLoad_BrokerNeverOvershoots_NoMessageComesTwice()
+    {
+        await using var raw = await ClearedAsync("test-complete");
+        await using var connector = new ServiceBusConnector(fixture.Stack, maxConcurrentCalls: 8, prefetchCount: 0);
+        await connector.Sender.SendAsync("test-complete", Messages(3000, "load"), CancellationToken.None);
+
+        await using var run = new ListenerRun(connector.Listener, "test-complete", _ => Task.FromResult(Settlement.Complete));
+
+        await Eventually.TrueAsync(() => Task.FromResult(run.Deliveries.Count >= 3000), TimeSpan.FromSeconds(60), "3000 deliveries");
+        await Task.Delay(300);
+        Assert.Equal(3000, run.Deliveries.Count);
+        Assert.All(run.Deliveries, d => Assert.Equal(0, d.DeliveryCount));
+    }
+
     [Fact]
     public async Task RunAsync_DeadLetter_MovesTheMessageToTheDeadLetterQueueAtOnce()
     {

@@ -2,6 +2,7 @@ using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.Tests.ServiceBus;
 
@@ -29,7 +30,7 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _provider = new ServiceCollection().AddLogging().AddServiceBus(configuration).BuildServiceProvider(validateScopes: true);
+        _provider = new ServiceCollection().AddLogging(b => b.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information)).AddServiceBus(configuration).BuildServiceProvider(validateScopes: true);
     }
 
     public IQueueSender Sender => _provider.GetRequiredService<IQueueSender>();
