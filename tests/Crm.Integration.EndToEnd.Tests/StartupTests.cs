@@ -1,11 +1,17 @@
+using System.Diagnostics;
+using System.Text;
 using Crm.Integration.Testing;
-using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.EndToEnd.Tests;
 
-/// <summary>The host refuses to start on configuration it cannot run with, naming the setting.</summary>
+/// <summary>
+/// The host process refuses to start on configuration it cannot run with, and says which setting is wrong: what an
+/// operator sees is the process's output and exit code, so that is what these tests run and read.
+/// </summary>
 public sealed class StartupTests
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
     public static TheoryData<string, string?, string> BadSettings() => new()
     {
         { "Secrets:Auth0LogStreamToken", null, "Secret 'Auth0LogStreamToken' is not set" },
@@ -19,31 +25,96 @@ public sealed class StartupTests
 
     [Theory]
     [MemberData(nameof(BadSettings))]
-    public void Start_WithABadSetting_FailsWithAMessageNamingIt(string key, string? value, string expected)
+    public async Task Start_WithABadSetting_ExitsWithAMessageNamingIt(string key, string? value, string expected)
     {
-        var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, "StartupNeverWritten");
+        var settings = Unreachable();
         settings[key] = value;
-        using var factory = new HubFactory(settings);
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var (exitCode, output) = await RunHostAsync(settings);
 
-        var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
-        Assert.Contains(expected, messages, StringComparison.Ordinal);
-        Assert.True(error is InvalidOperationException or OptionsValidationException or AggregateException, error.GetType().Name);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on", output, StringComparison.Ordinal);
     }
 
-    private static IEnumerable<Exception> Flatten(Exception error)
+    [Fact]
+    public async Task Start_WithGoodSettings_Listens()
     {
-        for (Exception? e = error; e is not null; e = e.InnerException)
+        var (_, output) = await RunHostAsync(Unreachable());
+
+        Assert.Contains("Now listening on", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Valid settings whose broker and storage are at a port where nothing listens, so that a host that does start can
+    /// never take a message meant for another test.
+    /// </summary>
+    private static Dictionary<string, string?> Unreachable()
+    {
+        var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, "StartupNeverWritten");
+        settings["ServiceBus:Port"] = "1";
+        settings["Storage:ConnectionString"] = TestStack.Shared.TableConnectionString.Replace($":{TestStack.Shared.TablePort}/", ":1/", StringComparison.Ordinal);
+        return settings;
+    }
+
+    /// <summary>Runs the built host with <paramref name="settings"/> as environment variables until it exits, or stops it once it listens.</summary>
+    private static async Task<(int ExitCode, string Output)> RunHostAsync(Dictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HostAssemblyPath());
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Secrets__", StringComparison.Ordinal)).ToList())
         {
-            yield return e;
-            if (e is AggregateException aggregate)
+            start.Environment.Remove(inherited);
+        }
+
+        foreach (var (key, value) in settings.Where(s => s.Value is not null))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var listening = new TaskCompletionSource();
+        void Collect(object sender, DataReceivedEventArgs line)
+        {
+            lock (output)
             {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
+                output.AppendLine(line.Data);
+            }
+
+            if (line.Data?.Contains("Now listening on", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
             }
         }
+
+        process.OutputDataReceived += Collect;
+        process.ErrorDataReceived += Collect;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var exited = process.WaitForExitAsync(timeout.Token);
+        await Task.WhenAny(exited, listening.Task);
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    /// <summary>The host as the solution build left it, in the configuration these tests were built in.</summary>
+    private static string HostAssemblyPath()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepositoryPaths.Root, "src", "Functions", "bin", configuration, "net10.0", "Crm.Integration.Functions.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 }
