@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace Crm.Integration.HubSpotSimulator;
+
+public sealed record Contact(string Id, string Email, Dictionary<string, string> Properties, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record SentEmail(string StatusId, long EmailId, string To, string? SendId, JsonObject Request, DateTimeOffset RequestedAt);
+
+public sealed record SendStatus(string StatusId, string SendResult, DateTimeOffset RequestedAt);
+
+public sealed record CustomEvent(string EventName, string? Email, string? ObjectId, string? OccurredAt, JsonObject? Properties, DateTimeOffset ReceivedAt);
+
+/// <summary>What the portal holds and what it saw. Contacts are keyed by lower-cased email, as HubSpot keys them.</summary>
+public sealed class Portal(TimeProvider time)
+{
+    private long _nextContactId = 1000;
+
+    public ConcurrentDictionary<string, Contact> Contacts { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<SentEmail> Emails { get; } = new();
+
+    public ConcurrentDictionary<string, string> StatusIdBySendId { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, SendStatus> Statuses { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<CustomEvent> Events { get; } = new();
+
+    public TrafficStats Traffic { get; } = new(time);
+
+    public TimeProvider Time => time;
+
+    public string NewContactId() => Interlocked.Increment(ref _nextContactId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Reset()
+    {
+        Contacts.Clear();
+        Emails.Clear();
+        StatusIdBySendId.Clear();
+        Statuses.Clear();
+        Events.Clear();
+        Traffic.Reset();
+    }
+}
+
+/// <summary>Requests, 429s and faults, in total and per second since the first request (for charts of a drain).</summary>
+public sealed class TrafficStats(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<long, int[]> _perSecond = new();
+    private readonly ConcurrentDictionary<string, int> _byPath = new(StringComparer.Ordinal);
+    private int _requests;
+    private int _throttled;
+    private int _faults;
+
+    public void Record(string path, int status)
+    {
+        Interlocked.Increment(ref _requests);
+        _byPath.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
+        var bucket = _perSecond.GetOrAdd(second, _ => new int[2]);
+        Interlocked.Increment(ref bucket[0]);
+        if (status == 429)
+        {
+            Interlocked.Increment(ref _throttled);
+            Interlocked.Increment(ref bucket[1]);
+        }
+        else if (status >= 500)
+        {
+            Interlocked.Increment(ref _faults);
+        }
+    }
+
+    public object Snapshot() => new
+    {
+        requests = _requests,
+        throttled = _throttled,
+        faults = _faults,
+        byPath = _byPath.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, requests = p.Value[0], throttled = p.Value[1] }),
+    };
+
+    public void Reset()
+    {
+        _perSecond.Clear();
+        _byPath.Clear();
+        _requests = _throttled = _faults = 0;
+    }
+}
