@@ -5,4 +5,7 @@ public static class SecretNames
 {
     /// <summary>The value Auth0 sends in the <c>Authorization</c> header of each log-stream delivery.</summary>
     public const string Auth0LogStreamToken = "Auth0LogStreamToken";
+
+    /// <summary>A HubSpot private-app access token (OAuth comes with Key Vault).</summary>
+    public const string HubSpotAccessToken = "HubSpotAccessToken";
 }

@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>
+/// <c>POST /crm/v3/objects/contacts/batch/upsert</c> by email. HubSpot does not do partial upserts by email: one bad
+/// input can fail the whole batch with 400 or 409, so such a batch is split in halves until the bad input stands alone.
+/// </summary>
+internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOptions> options, ILogger<HubSpotContactsClient> logger)
+    : IHubSpotContacts
+{
+    private const string UpsertPath = "crm/v3/objects/contacts/batch/upsert";
+
+    public async Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outcomes = new ContactUpsertOutcome[inputs.Count];
+        var contacts = Merge(inputs, outcomes);
+        var byEmail = new Dictionary<string, ContactUpsertOutcome>(StringComparer.Ordinal);
+        foreach (var chunk in contacts.Chunk(options.Value.MaxBatchSize))
+        {
+            await UpsertChunkAsync(chunk, byEmail, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (outcomes[i] is null && EmailAddress.TryNormalize(inputs[i].Email, out var email))
+            {
+                outcomes[i] = byEmail[email];
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>One input per email, later values winning; invalid emails answered at once without a call.</summary>
+    private static List<ContactUpsert> Merge(IReadOnlyList<ContactUpsert> inputs, ContactUpsertOutcome[] outcomes)
+    {
+        var merged = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (!EmailAddress.TryNormalize(inputs[i].Email, out var email))
+            {
+                outcomes[i] = ContactUpsertOutcome.Permanent(new HubSpotError(400, "Not a valid email address; not sent to HubSpot.", "INVALID_EMAIL"));
+                continue;
+            }
+
+            if (!merged.TryGetValue(email, out var properties))
+            {
+                merged[email] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (name, value) in inputs[i].Properties)
+            {
+                properties[name] = value;
+            }
+        }
+
+        return merged.Select(m => new ContactUpsert(m.Key, m.Value)).ToList();
+    }
+
+    private async Task UpsertChunkAsync(IReadOnlyList<ContactUpsert> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var request = new BatchUpsertRequest(chunk.Select(c => new BatchUpsertInput("email", c.Email, c.Properties)).ToList());
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsJsonAsync(UpsertPath, request, HubSpotJsonContext.Default.BatchUpsertRequest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Log.UpsertUnreachable(logger, chunk.Count, ex.GetType().Name);
+            SetAll(chunk, outcomes, ContactUpsertOutcome.Transient(new HubSpotError(0, $"HubSpot did not answer: {ex.GetType().Name}.")));
+            return;
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            switch (status)
+            {
+                case 200 or 201 or 207:
+                    await ReadResultsAsync(chunk, response, outcomes, cancellationToken).ConfigureAwait(false);
+                    break;
+                case 400 or 409 when chunk.Count > 1:
+                    // The whole batch failed for (at least) one input: find it by halves, the rest still goes through.
+                    Log.UpsertSplitting(logger, chunk.Count, status);
+                    var half = chunk.Count / 2;
+                    await UpsertChunkAsync(chunk.Take(half).ToList(), outcomes, cancellationToken).ConfigureAwait(false);
+                    await UpsertChunkAsync(chunk.Skip(half).ToList(), outcomes, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                    Log.UpsertFailed(logger, chunk.Count, status, error.Category, error.CorrelationId);
+                    var transient = status is 401 or 408 or 423 or 429 or 477 or >= 500;
+                    SetAll(chunk, outcomes, transient ? ContactUpsertOutcome.Transient(error) : ContactUpsertOutcome.Permanent(error));
+                    break;
+            }
+        }
+    }
+
+    private static async Task ReadResultsAsync(
+        IReadOnlyList<ContactUpsert> chunk, HttpResponseMessage response, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
+        var ids = (body?.Results ?? [])
+            .Where(r => r.Properties?.GetValueOrDefault("email") is not null)
+            .ToDictionary(r => r.Properties!["email"]!.ToLowerInvariant(), r => r.Id, StringComparer.Ordinal);
+        var failed = new Dictionary<string, HubSpotError>(StringComparer.Ordinal);
+        foreach (var error in body?.Errors ?? [])
+        {
+            foreach (var id in ContextIds(error.Context))
+            {
+                failed[id.ToLowerInvariant()] = new HubSpotError(207, error.Message ?? "Rejected in a multi-status answer.", error.Category);
+            }
+        }
+
+        foreach (var contact in chunk)
+        {
+            outcomes[contact.Email] = failed.TryGetValue(contact.Email, out var error)
+                ? ContactUpsertOutcome.Permanent(error)
+                : ids.TryGetValue(contact.Email, out var id) || (int)response.StatusCode != 207
+                    ? ContactUpsertOutcome.Succeeded(ids.GetValueOrDefault(contact.Email))
+                    : ContactUpsertOutcome.Transient(new HubSpotError(207, "Neither in the results nor in the errors of a multi-status answer."));
+        }
+    }
+
+    private static IEnumerable<string> ContextIds(JsonElement? context) =>
+        context is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty("ids", out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!)
+            : [];
+
+    private static async Task<HubSpotError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.ErrorBody, cancellationToken).ConfigureAwait(false);
+            return new HubSpotError((int)response.StatusCode, body?.Message ?? response.ReasonPhrase ?? "No message.", body?.Category ?? body?.PolicyName, body?.CorrelationId);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return new HubSpotError((int)response.StatusCode, response.ReasonPhrase ?? "Unreadable error body.");
+        }
+    }
+
+    private static void SetAll(IEnumerable<ContactUpsert> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, ContactUpsertOutcome outcome)
+    {
+        foreach (var contact in chunk)
+        {
+            outcomes[contact.Email] = outcome;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Crm.Integration.Connectors.HubSpot;
+
+public static class HubSpotServiceCollectionExtensions
+{
+    /// <summary>
+    /// The HubSpot clients. Each call goes: retry (backoff with jitter, HubSpot's own delays honoured) → bearer token
+    /// (one refresh on 401) → a permit from the portal's budget → a timeout on the attempt itself → the network.
+    /// </summary>
+    public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HubSpotOptions>()
+            .Bind(configuration.GetSection(HubSpotOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubSpotOptions>, HubSpotOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IHubSpotTokenSource, PrivateAppTokenSource>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+            return new HubSpotRateLimiter(options.RequestsPerTenSeconds, options.DailyLimit, provider.GetRequiredService<TimeProvider>());
+        });
+        services.AddTransient<HubSpotAuthHandler>();
+        services.AddTransient<HubSpotRateLimitHandler>();
+        services.AddTransient<HubSpotAttemptTimeoutHandler>();
+
+        var contacts = services.AddHttpClient<IHubSpotContacts, HubSpotContactsClient>((provider, http) =>
+        {
+            http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value.BaseAddress;
+            http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns time
+        });
+        contacts.AddResilienceHandler("hubspot", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                // Polly needs at least one; with MaxRetries 0, ShouldHandle declines every retry instead.
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                ShouldHandle = async args => options.MaxRetries > 0 && args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutException } => true,
+                    { Result: { } response } => await HubSpotResponses.IsWorthRetryingAsync(response, args.Context.CancellationToken).ConfigureAwait(false),
+                    _ => false,
+                },
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? HubSpotResponses.RequestedDelay(response) : null),
+            });
+        });
+
+        // Added after the resilience handler, so they run inside it, once per attempt, in this order.
+        contacts.AddHttpMessageHandler<HubSpotAuthHandler>()
+            .AddHttpMessageHandler<HubSpotRateLimitHandler>()
+            .AddHttpMessageHandler<HubSpotAttemptTimeoutHandler>();
+        return services;
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class HubSpotOptionsValidator : IValidateOptions<HubSpotOptions>;

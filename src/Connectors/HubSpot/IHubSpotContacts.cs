@@ -1,0 +1,12 @@
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>HubSpot contacts, written in batches within the portal's rate limit.</summary>
+public interface IHubSpotContacts
+{
+    /// <summary>
+    /// Creates or updates contacts by email. Returns one outcome per input, in input order: inputs for the same email
+    /// are merged (later values win) and share an outcome; an input HubSpot rejects is isolated so that its
+    /// neighbours still go through.
+    /// </summary>
+    Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>Log events of the HubSpot connector (ids 1300–1399): counts, statuses and correlation ids; never emails or tokens.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1300, LogLevel.Warning, "HubSpot upsert of {Count} contacts not answered: {Reason}")]
+    public static partial void UpsertUnreachable(ILogger logger, int count, string reason);
+
+    [LoggerMessage(1301, LogLevel.Information, "HubSpot rejected a batch of {Count} contacts with {Status}; splitting it to isolate the bad input")]
+    public static partial void UpsertSplitting(ILogger logger, int count, int status);
+
+    [LoggerMessage(1302, LogLevel.Warning, "HubSpot upsert of {Count} contacts failed with {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void UpsertFailed(ILogger logger, int count, int status, string? category, string? correlationId);
+}

@@ -1,0 +1,43 @@
+using Crm.Integration.Connectors.HubSpot;
+using Crm.Integration.Connectors.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Integration.Connectors.Tests.HubSpot;
+
+/// <summary>The HubSpot connector as the host wires it, pointed at a test peer, with fast retries.</summary>
+internal sealed class HubSpotConnector : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public HubSpotConnector(Uri baseAddress, IHubSpotTokenSource? tokens = null, Dictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["HubSpot:BaseAddress"] = baseAddress.ToString(),
+            ["HubSpot:RetryBaseDelay"] = "00:00:00.020",
+            ["HubSpot:MaxRetries"] = "3",
+            ["HubSpot:AttemptTimeout"] = "00:00:02",
+            [$"Secrets:{SecretNames.HubSpotAccessToken}"] = "test-token",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging().AddSecrets(configuration);
+        if (tokens is not null)
+        {
+            services.AddSingleton(tokens);
+        }
+
+        _provider = services.AddHubSpot(configuration).BuildServiceProvider();
+    }
+
+    public IHubSpotContacts Contacts => _provider.GetRequiredService<IHubSpotContacts>();
+
+    public HubSpotRateLimiter Limiter => _provider.GetRequiredService<HubSpotRateLimiter>();
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

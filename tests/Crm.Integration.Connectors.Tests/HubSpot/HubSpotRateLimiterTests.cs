@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Crm.Integration.Connectors.HubSpot;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crm.Integration.Connectors.Tests.HubSpot;
+
+public sealed class HubSpotRateLimiterTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void AttemptAcquire_CountsAnExactRollingTenSeconds()
+    {
+        var limiter = new HubSpotRateLimiter(3, 1000, _time);
+
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromSeconds(9.5));
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromSeconds(0.4)); // 9.9 s after the first: still inside HubSpot's window
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WaitsUntilTheOldestCallLeavesTheWindow()
+    {
+        var limiter = new HubSpotRateLimiter(1, 1000, _time);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+
+        var waiting = limiter.AcquireAsync().AsTask();
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(waiting.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True((await waiting.WaitAsync(TimeSpan.FromSeconds(5))).IsAcquired);
+    }
+
+    [Fact]
+    public void Correct_FewerRemainingThanCounted_TakesHubSpotsWord()
+    {
+        var limiter = new HubSpotRateLimiter(10, 1000, _time);
+        limiter.AttemptAcquire();
+
+        limiter.Correct(max: 10, remaining: 2);
+
+        Assert.Equal(2, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public void Correct_AHigherLimit_RaisesTheBudget()
+    {
+        var limiter = new HubSpotRateLimiter(100, 1000, _time);
+
+        limiter.Correct(max: 190, remaining: 189);
+
+        Assert.Equal(189, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public void Throttled_TenSecondly_PausesForRetryAfter()
+    {
+        var limiter = new HubSpotRateLimiter(10, 1000, _time);
+
+        limiter.Throttled("TEN_SECONDLY_ROLLING", TimeSpan.FromSeconds(2));
+
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+    }
+
+    [Fact]
+    public void DailyCap_SpentUntilTheNextUtcDay()
+    {
+        var limiter = new HubSpotRateLimiter(10, 2, _time);
+        limiter.AttemptAcquire();
+        limiter.AttemptAcquire();
+
+        Assert.True(limiter.DailyBudgetSpent);
+        _time.Advance(TimeSpan.FromHours(12));
+        Assert.False(limiter.DailyBudgetSpent);
+    }
+
+    [Fact]
+    public async Task AgainstTheSimulator_ABurstLargerThanTheBudget_DrawsNo429AndWaitsForTheWindow()
+    {
+        await using var simulator = await RunningSimulator.StartAsync(o => o.TenSecondlyLimit = 4);
+        await using var connector = new HubSpotConnector(simulator.BaseAddress, settings: new() { ["HubSpot:RequestsPerTenSeconds"] = "4" });
+        var clock = Stopwatch.StartNew();
+
+        var calls = Enumerable.Range(0, 6).Select(i =>
+            connector.Contacts.UpsertByEmailAsync([new ContactUpsert($"user{i}@example.com", new Dictionary<string, string> { ["firstname"] = "U" })], CancellationToken.None));
+        var outcomes = (await Task.WhenAll(calls)).SelectMany(o => o).ToList();
+
+        Assert.All(outcomes, o => Assert.Equal(UpsertOutcomeKind.Succeeded, o.Kind));
+        Assert.Equal(6, simulator.Portal.Contacts.Count);
+        Assert.Contains("\"throttled\":0", System.Text.Json.JsonSerializer.Serialize(simulator.Portal.Traffic.Snapshot()), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(9.5), $"6 calls at 4 per 10 s took only {clock.Elapsed}");
+    }
+}
