@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Crm.Integration.Functions.Contacts;
+
+/// <summary>How contact changes from concurrent messages are gathered into HubSpot batch calls. Section <c>ContactBatching</c>.</summary>
+public sealed class ContactBatchingOptions
+{
+    public const string SectionName = "ContactBatching";
+
+    /// <summary>Distinct contacts per call (HubSpot takes at most 100).</summary>
+    [Range(1, 100)]
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>How long the first change of a batch waits for company before the batch is sent anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Batches in flight at once: while one waits for the rate limit or HubSpot, the next is being gathered.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentBatches { get; set; } = 4;
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace Crm.Integration.Functions.Contacts;
+
+/// <summary>
+/// A change to one contact, keyed by its normalised email. Properties named in <see cref="LatestWins"/> hold epoch
+/// milliseconds and keep the later value when two changes meet (many logins become one update with the last date);
+/// any other property takes the value of the change that came last.
+/// </summary>
+public sealed record ContactChange(string Email, IReadOnlyDictionary<string, string> Properties, IReadOnlySet<string> LatestWins)
+{
+    public ContactChange Merge(ContactChange later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        var merged = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
+        foreach (var (name, value) in later.Properties)
+        {
+            merged[name] = LatestWins.Contains(name) && merged.TryGetValue(name, out var earlier) && EpochMs(earlier) > EpochMs(value)
+                ? earlier
+                : value;
+        }
+
+        return this with { Properties = merged, LatestWins = new HashSet<string>(LatestWins.Concat(later.LatestWins), StringComparer.Ordinal) };
+    }
+
+    private static long EpochMs(string value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? ms : long.MinValue;
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Crm.Integration.Connectors.HubSpot;
+using Crm.Integration.Functions.Contacts;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crm.Integration.Functions.Tests.Contacts;
+
+public sealed class ContactBatcherTests
+{
+    private static readonly HashSet<string> LastLogin = new(StringComparer.Ordinal) { "last_login_date" };
+    private readonly RecordingContacts _hubSpot = new();
+
+    [Fact]
+    public async Task UpsertAsync_ManyConcurrentChanges_LeaveInFullBatches_EachCallerGetsItsOwnOutcome()
+    {
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(50));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 250).Select(i => batcher.UpsertAsync(Change($"u{i}@example.com", "1"), CancellationToken.None)));
+
+        Assert.Equal([50, 100, 100], _hubSpot.Calls.Select(c => c.Count).Order());
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"id-u{i}@example.com"), outcomes.Select(o => o.ContactId));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ManyLoginsOfOneUser_BecomeOneInputWithTheLatestDate()
+    {
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(100));
+
+        var outcomes = await Task.WhenAll(new[] { "1700000000300", "1700000000900", "1700000000100" }
+            .Select(date => batcher.UpsertAsync(Change("ada@example.com", date), CancellationToken.None)));
+
+        var input = Assert.Single(Assert.Single(_hubSpot.Calls));
+        Assert.Equal("1700000000900", input.Properties["last_login_date"]);
+        Assert.All(outcomes, o => Assert.Equal("id-ada@example.com", o.ContactId));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ALoneChange_WaitsForTheWindowThenLeaves()
+    {
+        var time = new FakeTimeProvider();
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(200), time);
+
+        var outcome = batcher.UpsertAsync(Change("ada@example.com", "1"), CancellationToken.None);
+        await Task.Delay(100);
+        Assert.Empty(_hubSpot.Calls);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(UpsertOutcomeKind.Succeeded, (await outcome.WaitAsync(TimeSpan.FromSeconds(5))).Kind);
+        Assert.Single(_hubSpot.Calls);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_OneContactRejected_OnlyItsCallersHearIt()
+    {
+        _hubSpot.Reject.Add("bad@example.com");
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(50));
+
+        var outcomes = await Task.WhenAll(
+            batcher.UpsertAsync(Change("good@example.com", "1"), CancellationToken.None),
+            batcher.UpsertAsync(Change("bad@example.com", "1"), CancellationToken.None));
+
+        Assert.Equal([UpsertOutcomeKind.Succeeded, UpsertOutcomeKind.Permanent], outcomes.Select(o => o.Kind));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_HubSpotClientThrows_EveryCallerGetsTransient()
+    {
+        _hubSpot.Throw = true;
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(50));
+
+        var outcome = await batcher.UpsertAsync(Change("ada@example.com", "1"), CancellationToken.None);
+
+        Assert.Equal(UpsertOutcomeKind.Transient, outcome.Kind);
+    }
+
+    [Theory]
+    [InlineData("100", "200", "200")]
+    [InlineData("200", "100", "200")]
+    public void Merge_LatestWinsProperty_KeepsTheLaterDate_OthersTakeTheLastValue(string first, string second, string expected)
+    {
+        var merged = new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = first, ["firstname"] = "A" }, LastLogin)
+            .Merge(new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = second, ["firstname"] = "B" }, LastLogin));
+
+        Assert.Equal((expected, "B"), (merged.Properties["last_login_date"], merged.Properties["firstname"]));
+    }
+
+    private ContactBatcher Batcher(TimeSpan window, TimeProvider? time = null) =>
+        new(_hubSpot, Options.Create(new ContactBatchingOptions { Window = window, MaxBatchSize = 100, MaxConcurrentBatches = 2 }), time ?? TimeProvider.System);
+
+    private static ContactChange Change(string email, string lastLogin) =>
+        new(email, new Dictionary<string, string> { ["last_login_date"] = lastLogin }, LastLogin);
+
+    private sealed class RecordingContacts : IHubSpotContacts
+    {
+        public ConcurrentQueue<IReadOnlyList<ContactUpsert>> Calls { get; } = new();
+
+        public HashSet<string> Reject { get; } = new(StringComparer.Ordinal);
+
+        public bool Throw { get; set; }
+
+        public Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
+        {
+            if (Throw)
+            {
+                throw new HttpRequestException("down (test)");
+            }
+
+            Calls.Enqueue(inputs);
+            return Task.FromResult<IReadOnlyList<ContactUpsertOutcome>>(inputs
+                .Select(i => Reject.Contains(i.Email)
+                    ? ContactUpsertOutcome.Permanent(new HubSpotError(400, "invalid"))
+                    : ContactUpsertOutcome.Succeeded($"id-{i.Email}"))
+                .ToList());
+        }
+    }
+}
