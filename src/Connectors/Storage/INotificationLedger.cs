@@ -6,8 +6,14 @@ namespace Crm.Integration.Connectors.Storage;
 /// </summary>
 public interface INotificationLedger
 {
-    /// <summary>Creates the row in status <see cref="NotificationStatus.Received"/>, or returns the existing one.</summary>
+    /// <summary>
+    /// Creates the row in status <see cref="NotificationStatus.Received"/>, or returns the existing one; an existing row
+    /// that is not settled yet (a redelivery after a failure or a crash) counts one more attempt.
+    /// </summary>
     Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken);
+
+    /// <summary>Writes what became of the event: its status, the reason of a failure, the HubSpot object it wrote.</summary>
+    Task RecordOutcomeAsync(string sourceId, string channel, NotificationOutcome outcome, CancellationToken cancellationToken);
 
     /// <summary>Counts one more arrival of an event already handled.</summary>
     Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken);

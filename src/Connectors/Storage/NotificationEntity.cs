@@ -28,6 +28,8 @@ internal sealed class NotificationEntity : ITableEntity
 
     public string? LastError { get; set; }
 
+    public string? HubSpotId { get; set; }
+
     public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status) => new()
     {
         PartitionKey = TableKey.Encode(receipt.SourceId),
@@ -48,5 +50,6 @@ internal sealed class NotificationEntity : ITableEntity
         UpdatedAt,
         Attempts,
         DuplicatesSeen,
-        LastError);
+        LastError,
+        HubSpotId);
 }

@@ -31,7 +31,16 @@ public sealed record NotificationRecord(
     DateTimeOffset UpdatedAt,
     int Attempts,
     int DuplicatesSeen,
-    string? LastError);
+    string? LastError,
+    string? HubSpotId = null)
+{
+    /// <summary>Delivered or rejected: nothing more will be done for this event.</summary>
+    public bool IsSettled => Status is NotificationStatus.Delivered or NotificationStatus.Rejected;
+}
+
+/// <summary>What became of an event.</summary>
+/// <param name="HubSpotId">The id of the HubSpot object it wrote, when it wrote one.</param>
+public sealed record NotificationOutcome(NotificationStatus Status, string? Error = null, string? HubSpotId = null);
 
 /// <summary>The ledger's answer when an event arrives.</summary>
 /// <param name="IsFirst">True when this call created the row; false when the event had been seen before.</param>

@@ -23,8 +23,16 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
-            var existing = await GetAsync(table, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false)
-                ?? throw new StorageUnavailableException($"Ledger row {receipt.SourceId}/{receipt.Channel} conflicted but cannot be read.");
+            var existing = await UpdateAsync(table, entity.PartitionKey, entity.RowKey, row =>
+            {
+                if (row.ToRecord().IsSettled)
+                {
+                    return false;
+                }
+
+                row.Attempts++;
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
             return new LedgerAdmission(IsFirst: false, existing.ToRecord());
         }
         catch (RequestFailedException ex)
@@ -36,19 +44,48 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     public async Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var partitionKey = TableKey.Encode(sourceId);
-        var rowKey = TableKey.Encode(channel);
+        var entity = await UpdateAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), row =>
+        {
+            row.DuplicatesSeen++;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return entity.ToRecord();
+    }
+
+    public async Task RecordOutcomeAsync(string sourceId, string channel, NotificationOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), row =>
+        {
+            row.Status = outcome.Status.ToString();
+            row.LastError = outcome.Error;
+            row.HubSpotId = outcome.HubSpotId ?? row.HubSpotId;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Read, change, write back under the row's ETag, again on a conflict: concurrent deliveries of one event each
+    /// count instead of overwriting one another. <paramref name="change"/> returns false to leave the row as it is.
+    /// </summary>
+    private async Task<NotificationEntity> UpdateAsync(
+        TableClient table, string partitionKey, string rowKey, Func<NotificationEntity, bool> change, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var entity = await GetAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No ledger row {sourceId}/{channel} to count a duplicate on.");
-            entity.DuplicatesSeen++;
+                ?? throw new InvalidOperationException($"No ledger row {TableKey.Decode(partitionKey)}/{TableKey.Decode(rowKey)}.");
+            if (!change(entity))
+            {
+                return entity;
+            }
+
             entity.UpdatedAt = timeProvider.GetUtcNow();
             try
             {
-                // The ETag makes concurrent duplicates each count, instead of overwriting one another.
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return entity.ToRecord();
+                return entity;
             }
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && attempt < ConcurrentUpdateAttempts)
             {

@@ -19,7 +19,13 @@ public sealed class InMemoryLedger : INotificationLedger
         var created = new NotificationRecord(
             receipt.SourceId, receipt.Channel, receipt.Type, NotificationStatus.Received, receipt.ReceivedAt, receipt.ReceivedAt, 1, 0, null);
         var stored = _rows.GetOrAdd((receipt.SourceId, receipt.Channel), created);
-        return Task.FromResult(new LedgerAdmission(ReferenceEquals(stored, created), stored));
+        if (ReferenceEquals(stored, created))
+        {
+            return Task.FromResult(new LedgerAdmission(true, stored));
+        }
+
+        var current = stored.IsSettled ? stored : _rows.AddOrUpdate((receipt.SourceId, receipt.Channel), stored, (_, row) => row with { Attempts = row.Attempts + 1 });
+        return Task.FromResult(new LedgerAdmission(false, current));
     }
 
     public Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
@@ -30,6 +36,16 @@ public sealed class InMemoryLedger : INotificationLedger
             _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
             (_, row) => row with { DuplicatesSeen = row.DuplicatesSeen + 1 });
         return Task.FromResult(updated);
+    }
+
+    public Task RecordOutcomeAsync(string sourceId, string channel, NotificationOutcome outcome, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        _rows.AddOrUpdate(
+            (sourceId, channel),
+            _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
+            (_, row) => row with { Status = outcome.Status, LastError = outcome.Error, HubSpotId = outcome.HubSpotId ?? row.HubSpotId });
+        return Task.CompletedTask;
     }
 
     public Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)

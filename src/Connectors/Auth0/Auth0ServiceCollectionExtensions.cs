@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.Auth0;
+
+public static class Auth0ServiceCollectionExtensions
+{
+    /// <summary>The Management API user reader, with retries that honour Auth0's 429 <c>Retry-After</c>.</summary>
+    public static IServiceCollection AddAuth0Management(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Auth0Options>()
+            .Bind(configuration.GetSection(Auth0Options.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Auth0Options>, Auth0OptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        void Configure(IServiceProvider provider, HttpClient http) => http.BaseAddress = provider.GetRequiredService<IOptions<Auth0Options>>().Value.BaseAddress;
+
+        services.AddHttpClient(Auth0ManagementToken.HttpClientName, Configure).AddStandardResilienceHandler(Tune);
+        services.AddSingleton<Auth0ManagementToken>();
+        services.AddHttpClient<IAuth0Users, Auth0UsersClient>(Configure).AddStandardResilienceHandler(Tune);
+        return services;
+    }
+
+    private static void Tune(HttpStandardResilienceOptions resilience)
+    {
+        resilience.Retry.MaxRetryAttempts = 3;
+        resilience.Retry.Delay = TimeSpan.FromMilliseconds(300);
+        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(45);
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class Auth0OptionsValidator : IValidateOptions<Auth0Options>;
