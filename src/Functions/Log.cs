@@ -20,11 +20,14 @@ internal static partial class Log
     [LoggerMessage(2004, LogLevel.Error, "Auth0 log-stream delivery of {Count} entries not stored; answered 503: {Reason}")]
     public static partial void LogStreamUnavailable(ILogger logger, int count, string reason);
 
-    [LoggerMessage(2100, LogLevel.Debug, "Auth0 event {LogId} ({LogType}) recorded")]
-    public static partial void Auth0EventRecorded(ILogger logger, string logId, string logType);
+    [LoggerMessage(2100, LogLevel.Debug, "Auth0 event {LogId} ({LogType}) handled: {Status} {Reason}")]
+    public static partial void Auth0EventHandled(ILogger logger, string logId, string logType, Crm.Integration.Connectors.Storage.NotificationStatus status, string? reason);
 
     [LoggerMessage(2101, LogLevel.Information, "Auth0 event {LogId} ({LogType}) seen before; duplicate {DuplicatesSeen}")]
     public static partial void Auth0EventDuplicate(ILogger logger, string logId, string logType, int duplicatesSeen);
+
+    [LoggerMessage(2200, LogLevel.Warning, "HubSpot property names cannot be read from Lookups; keeping the ones in use: {Reason}")]
+    public static partial void PropertyNamesUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(2102, LogLevel.Warning, "Auth0 event message {MessageId} is not readable JSON (line {Line}, byte {Byte})")]
     public static partial void Auth0EventMalformed(ILogger logger, string? messageId, long? line, long? @byte);

@@ -1,8 +1,11 @@
+using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Secrets;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Auth0LogStream;
+using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
 
@@ -14,6 +17,9 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSecrets(builder.Configuration);
 builder.Services.AddTableStorage(builder.Configuration);
 builder.Services.AddServiceBus(builder.Configuration);
+builder.Services.AddHubSpot(builder.Configuration);
+builder.Services.AddAuth0Management(builder.Configuration);
+builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events();
 

@@ -14,13 +14,15 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TestStack _broker = TestStack.EndToEndBroker;
+    private RunningSimulator _hubSpot = null!;
     private HubFactory _factory = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
         await Task.WhenAll(TestStack.Shared.UpAsync("azurite"), _broker.UpAsync("rabbitmq"));
-        _factory = new HubFactory(HubFactory.SettingsFor(_broker, TestStack.Shared, $"Outage{Guid.NewGuid():N}"[..24]));
+        _hubSpot = await RunningSimulator.StartAsync();
+        _factory = new HubFactory(HubFactory.SettingsFor(_broker, TestStack.Shared, $"Outage{Guid.NewGuid():N}"[..24], _hubSpot.BaseAddress));
         _client = _factory.CreateClient();
     }
 
@@ -66,5 +68,6 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
     {
         _client.Dispose();
         await _factory.DisposeAsync();
+        await _hubSpot.DisposeAsync();
     }
 }

@@ -9,11 +9,19 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : 
 {
     public const string Token = "e2e-log-stream-token";
 
-    public static Dictionary<string, string?> SettingsFor(TestStack broker, TestStack storage, string table) => new()
+    public const string HubSpotToken = "e2e-hubspot-token";
+
+    public static Dictionary<string, string?> SettingsFor(TestStack broker, TestStack storage, string table, Uri? hubSpot = null) => new()
     {
         ["Secrets:Auth0LogStreamToken"] = Token,
+        ["Secrets:HubSpotAccessToken"] = HubSpotToken,
+        ["HubSpot:BaseAddress"] = (hubSpot ?? new Uri("http://127.0.0.1:1")).ToString(),
+        ["HubSpot:RetryBaseDelay"] = "00:00:00.050",
+        ["ContactBatching:Window"] = "00:00:00.100",
         ["Storage:ConnectionString"] = storage.TableConnectionString,
         ["Storage:NotificationsTable"] = table,
+        ["Storage:LookupsTable"] = table + "Lookups",
+        ["Storage:ContactLoginsTable"] = table + "Logins",
         ["ServiceBus:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["ServiceBus:ConnectTimeout"] = "00:00:03",
         ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",

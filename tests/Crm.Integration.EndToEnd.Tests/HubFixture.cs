@@ -3,6 +3,9 @@ using Amqp;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace Crm.Integration.EndToEnd.Tests;
 
@@ -16,7 +19,14 @@ public sealed class HubFixture : IAsyncLifetime
     private RawAmqp? _raw;
     private Task? _watcher;
 
+    /// <summary>The Auth0 user whose signup log carries no email: the hub must read it through the Management API.</summary>
+    public const string UserWithoutLoggedEmail = "auth0|e2e-no-email";
+
+    private readonly WireMockServer _auth0 = WireMockServer.Start();
+
     public HubFactory Factory { get; private set; } = null!;
+
+    public RunningSimulator HubSpot { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -29,10 +39,29 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestStack.Shared.UpAsync();
-        Factory = new HubFactory(HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, $"E2e{Guid.NewGuid():N}"[..24]));
+        HubSpot = await RunningSimulator.StartAsync(o => o.AccessToken = HubFactory.HubSpotToken);
+        ServeAuth0();
+        var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, $"E2e{Guid.NewGuid():N}"[..24], HubSpot.BaseAddress);
+        settings["Auth0:BaseAddress"] = _auth0.Url + "/";
+        settings["Secrets:Auth0ManagementClientId"] = "e2e-client";
+        settings["Secrets:Auth0ManagementClientSecret"] = "e2e-secret";
+        Factory = new HubFactory(settings);
         Client = Factory.CreateClient();
         _raw = await RawAmqp.ConnectAsync(TestStack.Shared);
         _watcher = WatchDeadLettersAsync();
+    }
+
+    /// <summary>An Auth0 tenant that knows one user; any other id is 404.</summary>
+    private void ServeAuth0()
+    {
+        _auth0.Given(Request.Create().WithPath("/oauth/token").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"access_token":"e2e-mgmt-token","expires_in":86400,"token_type":"Bearer"}"""));
+        _auth0.Given(Request.Create().WithPath("/api/v2/users/*").UsingGet()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("""{"statusCode":404,"error":"Not Found","errorCode":"inexistent_user"}"""));
+        // WireMock matches the decoded path: auth0|e2e-no-email, sent as auth0%7Ce2e-no-email.
+        _auth0.Given(Request.Create().WithPath("/api/v2/users/" + UserWithoutLoggedEmail).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(
+                """{"user_id":"auth0|e2e-no-email","email":"Grace.Hopper@Example.com","given_name":"Grace","family_name":"Hopper","created_at":"2026-11-24T09:00:00.000Z"}"""));
     }
 
     private async Task WatchDeadLettersAsync()
@@ -69,6 +98,8 @@ public sealed class HubFixture : IAsyncLifetime
 
         Client.Dispose();
         await Factory.DisposeAsync();
+        await HubSpot.DisposeAsync();
+        _auth0.Stop();
         _stop.Dispose();
     }
 }

@@ -15,6 +15,10 @@ public sealed class StartupTests
     public static TheoryData<string, string?, string> BadSettings() => new()
     {
         { "Secrets:Auth0LogStreamToken", null, "Secret 'Auth0LogStreamToken' is not set" },
+        { "Secrets:HubSpotAccessToken", null, "Secret 'HubSpotAccessToken' is not set" },
+        { "HubSpot:BaseAddress", "not a url", "BaseAddress" },
+        { "HubSpot:RequestsPerTenSeconds", "0", "RequestsPerTenSeconds" },
+        { "ContactBatching:MaxBatchSize", "101", "MaxBatchSize" },
         { "Auth0LogStream:ForwardedTypes:2", "slo", "Auth0LogStream:ForwardedTypes may only name log types that have a handler" },
         { "Auth0LogStream:MaxBodyBytes", "10", "MaxBodyBytes" },
         { "ServiceBus:Port", "70000", "Port" },

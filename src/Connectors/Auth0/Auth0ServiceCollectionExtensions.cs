@@ -17,6 +17,12 @@ public static class Auth0ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<Auth0Options>, Auth0OptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
+        if (configuration.GetSection(Auth0Options.SectionName)["BaseAddress"] is not { Length: > 0 })
+        {
+            services.AddSingleton<IAuth0Users, UnconfiguredAuth0Users>();
+            return services;
+        }
+
         void Configure(IServiceProvider provider, HttpClient http) => http.BaseAddress = provider.GetRequiredService<IOptions<Auth0Options>>().Value.BaseAddress;
 
         services.AddHttpClient(Auth0ManagementToken.HttpClientName, Configure).AddStandardResilienceHandler(Tune);

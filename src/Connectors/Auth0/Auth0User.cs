@@ -14,6 +14,9 @@ public sealed record Auth0User(
 /// <summary>Reads users through the Auth0 Management API.</summary>
 public interface IAuth0Users
 {
+    /// <summary>False when no Auth0 tenant is configured: the hub then works with what the logs carry.</summary>
+    bool IsConfigured { get; }
+
     /// <summary>
     /// The user, or null when Auth0 does not know the id. Throws <see cref="Auth0UnavailableException"/> when Auth0
     /// cannot answer now (unreachable, throttled past the retries, credentials refused).

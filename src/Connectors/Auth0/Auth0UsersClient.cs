@@ -7,6 +7,8 @@ namespace Crm.Integration.Connectors.Auth0;
 /// <summary><c>GET /api/v2/users/{id}</c> with a cached Management API token; a 401 fetches a new token once.</summary>
 internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken token) : IAuth0Users
 {
+    public bool IsConfigured => true;
+
     public async Task<Auth0User?> GetUserAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
@@ -39,4 +41,12 @@ internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken tok
 
         return response;
     }
+}
+
+/// <summary>No Auth0 tenant configured (<c>Auth0:BaseAddress</c> empty): no profile can be read.</summary>
+internal sealed class UnconfiguredAuth0Users : IAuth0Users
+{
+    public bool IsConfigured => false;
+
+    public Task<Auth0User?> GetUserAsync(string userId, CancellationToken cancellationToken) => Task.FromResult<Auth0User?>(null);
 }

@@ -14,9 +14,11 @@ public enum UpsertOutcomeKind
     Permanent,
 }
 
-/// <summary>What HubSpot said, kept for the ledger: never the payload.</summary>
+/// <summary>What HubSpot said, kept for the ledger: never the payload, and with any email address in it redacted.</summary>
 public sealed record HubSpotError(int Status, string Message, string? Category = null, string? CorrelationId = null)
 {
+    public string Message { get; } = PersonalData.RedactEmails(Message);
+
     public override string ToString() =>
         $"HubSpot {Status}{(Category is null ? "" : $" {Category}")}: {Message}{(CorrelationId is null ? "" : $" (correlationId {CorrelationId})")}";
 }

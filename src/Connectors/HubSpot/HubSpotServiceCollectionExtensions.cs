@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ public static class HubSpotServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<HubSpotOptions>, HubSpotOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHubSpotTokenSource, PrivateAppTokenSource>();
+        services.AddRequiredSecret(SecretNames.HubSpotAccessToken, "HubSpot API calls");
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value;

@@ -16,6 +16,16 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string NotificationsTable { get; set; } = "Notifications";
 
+    /// <summary>Settings admins edit: HubSpot property names and other lookups, one partition per kind.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string LookupsTable { get; set; } = "Lookups";
+
+    /// <summary>The last login date written to HubSpot per contact, so that an older login never moves it back.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string ContactLoginsTable { get; set; } = "ContactLogins";
+
     /// <summary>Per-request timeout of the storage client; it retries twice within the call.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);

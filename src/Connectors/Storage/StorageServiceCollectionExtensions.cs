@@ -32,6 +32,8 @@ public static class StorageServiceCollectionExtensions
             return new TableServiceClient(options.ConnectionString, clientOptions);
         });
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
+        services.AddSingleton<ILookups, TableLookups>();
+        services.AddSingleton<ILastLoginStore, TableLastLoginStore>();
         services.AddHealthChecks().AddCheck<TableStorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -8,7 +8,8 @@ namespace Crm.Integration.Connectors.Storage;
 internal sealed class TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
     : INotificationLedger
 {
-    private const int ConcurrentUpdateAttempts = 5;
+    // Each round of optimistic updates lets one writer through: enough rounds for a burst of concurrent deliveries.
+    private const int ConcurrentUpdateAttempts = 25;
 
     private readonly LazyTable _table = new(service, options.Value.NotificationsTable);
 
@@ -89,7 +90,8 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
             }
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && attempt < ConcurrentUpdateAttempts)
             {
-                // Another delivery of the same event updated the row first; read it again.
+                // Another delivery of the same event updated the row first: read it again, a moment later so the writers spread out.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex)
             {

@@ -15,4 +15,13 @@ public sealed record Auth0LogData(
     [property: JsonPropertyName("date")] string? Date,
     [property: JsonPropertyName("user_id")] string? UserId,
     [property: JsonPropertyName("user_name")] string? UserName,
-    [property: JsonPropertyName("log_id")] string? LogId);
+    [property: JsonPropertyName("log_id")] string? LogId,
+    [property: JsonPropertyName("details")] Auth0LogDetails? Details = null);
+
+/// <summary>For a signup, <c>details.body</c> is what the user submitted.</summary>
+public sealed record Auth0LogDetails([property: JsonPropertyName("body")] Auth0SignupBody? Body);
+
+public sealed record Auth0SignupBody(
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("given_name")] string? GivenName,
+    [property: JsonPropertyName("family_name")] string? FamilyName);

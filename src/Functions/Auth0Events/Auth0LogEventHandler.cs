@@ -1,19 +1,30 @@
+using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Contacts;
 
 namespace Crm.Integration.Functions.Auth0Events;
 
 /// <summary>
-/// Handles one Auth0 log event from the queue: records it in the notifications ledger, once per <c>log_id</c>.
-/// Storage failures are thrown, and the listener abandons the message for redelivery.
+/// Handles one Auth0 log event from the queue: a signup upserts the contact (email, names, Auth0 user id, registration
+/// date), a login sets its last-login date, never backwards. Each event is recorded in the ledger once per
+/// <c>log_id</c>, with what became of it. Storage failures are thrown, and the listener abandons the message.
 /// </summary>
-internal sealed class Auth0LogEventHandler(INotificationLedger ledger, TimeProvider timeProvider, ILogger<Auth0LogEventHandler> logger)
+internal sealed class Auth0LogEventHandler(
+    INotificationLedger ledger,
+    IAuth0Users auth0,
+    ContactProperties properties,
+    ContactBatcher contacts,
+    ILastLoginStore lastLogins,
+    TimeProvider timeProvider,
+    ILogger<Auth0LogEventHandler> logger)
 {
     public async Task<HandlerOutcome> HandleAsync(Auth0LogEvent logEvent, CancellationToken cancellationToken)
     {
         var logId = logEvent.LogId ?? logEvent.Data?.LogId;
-        var logType = logEvent.Data?.Type;
-        if (logId is null || logType is null)
+        var data = logEvent.Data;
+        if (logId is null || data?.Type is not { } logType)
         {
             return HandlerOutcome.Permanent("MissingIdentity", "The event has no log_id or no data.type.");
         }
@@ -28,14 +39,78 @@ internal sealed class Auth0LogEventHandler(INotificationLedger ledger, TimeProvi
         }
 
         var admission = await ledger.AdmitAsync(receipt, cancellationToken).ConfigureAwait(false);
-        if (!admission.IsFirst)
+        if (admission.Record.IsSettled)
         {
             var record = await ledger.RecordDuplicateAsync(logId, Auth0Channel.Name, cancellationToken).ConfigureAwait(false);
             Log.Auth0EventDuplicate(logger, logId, logType, record.DuplicatesSeen);
             return HandlerOutcome.Duplicate;
         }
 
-        Log.Auth0EventRecorded(logger, logId, logType);
-        return HandlerOutcome.Success;
+        var (outcome, verdict) = await DeliverAsync(data, cancellationToken).ConfigureAwait(false);
+        await ledger.RecordOutcomeAsync(logId, Auth0Channel.Name, outcome, cancellationToken).ConfigureAwait(false);
+        Log.Auth0EventHandled(logger, logId, logType, outcome.Status, verdict.Reason);
+        return verdict;
     }
+
+    private async Task<(NotificationOutcome Outcome, HandlerOutcome Verdict)> DeliverAsync(Auth0LogData data, CancellationToken cancellationToken)
+    {
+        Auth0User? profile = null;
+        if (Auth0ContactPlan.NeedsProfile(data) && auth0.IsConfigured && data.UserId is { Length: > 0 } userId)
+        {
+            try
+            {
+                profile = await auth0.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Auth0UnavailableException ex)
+            {
+                return Failed(HandlerOutcome.Transient("Auth0Unavailable", ex.Message));
+            }
+        }
+
+        var plan = Auth0ContactPlan.For(data, profile, await properties.GetAsync(cancellationToken).ConfigureAwait(false));
+        if (plan.Rejection is { } rejection)
+        {
+            return (new NotificationOutcome(NotificationStatus.Rejected, $"{rejection.Reason}: {rejection.Description}"), rejection);
+        }
+
+        var change = plan.Change!;
+        var loginAt = plan.LoginAt?.ToUnixTimeMilliseconds();
+        if (loginAt is { } login && await lastLogins.GetAsync(change.Email, cancellationToken).ConfigureAwait(false) >= login)
+        {
+            return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later login is already on the contact."), HandlerOutcome.Success);
+        }
+
+        var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
+        if (written.Kind == UpsertOutcomeKind.Succeeded && loginAt is { } ms)
+        {
+            var latest = await lastLogins.AdvanceAsync(change.Email, ms, cancellationToken).ConfigureAwait(false);
+            if (latest > ms)
+            {
+                // A later login was written meanwhile and this older one may have landed after it: put the later one back.
+                written = await contacts.UpsertAsync(change with { Properties = LoginAt(change, latest) }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return written.Kind switch
+        {
+            UpsertOutcomeKind.Succeeded => (new NotificationOutcome(NotificationStatus.Delivered, null, written.ContactId), HandlerOutcome.Success),
+            UpsertOutcomeKind.Permanent => (new NotificationOutcome(NotificationStatus.Rejected, written.Error?.ToString()),
+                HandlerOutcome.Permanent("HubSpotRejected", written.Error?.ToString() ?? "HubSpot rejected the contact.")),
+            _ => Failed(HandlerOutcome.Transient("HubSpotUnavailable", written.Error?.ToString() ?? "HubSpot did not take the contact now.")),
+        };
+    }
+
+    private static Dictionary<string, string> LoginAt(ContactChange change, long epochMilliseconds)
+    {
+        var properties = new Dictionary<string, string>(change.Properties, StringComparer.Ordinal);
+        foreach (var name in change.LatestWins)
+        {
+            properties[name] = epochMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return properties;
+    }
+
+    private static (NotificationOutcome, HandlerOutcome) Failed(HandlerOutcome transient) =>
+        (new NotificationOutcome(NotificationStatus.Failed, $"{transient.Reason}: {transient.Description}"), transient);
 }

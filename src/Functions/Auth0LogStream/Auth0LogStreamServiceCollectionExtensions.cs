@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Secrets;
 using Crm.Integration.Functions.Auth0Events;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ internal static class Auth0LogStreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<Auth0LogStreamOptions>, Auth0LogStreamOptionsValidator>();
         services.AddSingleton<Auth0LogStreamMetrics>();
         services.AddSingleton<Auth0LogStreamHandler>();
-        services.AddHostedService<LogStreamTokenCheck>();
+        // Fails closed: without a token the webhook would have to accept every caller or none.
+        services.AddRequiredSecret(SecretNames.Auth0LogStreamToken, "authenticating Auth0 log-stream deliveries");
         return services;
     }
 }

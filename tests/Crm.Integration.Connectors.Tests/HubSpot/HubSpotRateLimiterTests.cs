@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Crm.Integration.Connectors.HubSpot;
 using Microsoft.Extensions.Time.Testing;
 
+using Crm.Integration.Testing;
+
 namespace Crm.Integration.Connectors.Tests.HubSpot;
 
 public sealed class HubSpotRateLimiterTests

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Crm.Integration.HubSpotSimulator;
 using Microsoft.Extensions.Time.Testing;
 
+using Crm.Integration.Testing;
+
 namespace Crm.Integration.Connectors.Tests.HubSpot;
 
 /// <summary>The simulator answers as HubSpot documents; these pin the behaviour the hub is tested against.</summary>

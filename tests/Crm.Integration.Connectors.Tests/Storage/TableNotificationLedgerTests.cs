@@ -9,7 +9,7 @@ namespace Crm.Integration.Connectors.Tests.Storage;
 public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : IAsyncDisposable
 {
     private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
-    private readonly string _table = $"Ledger{Guid.NewGuid():N}"[..30];
+    private readonly string _table = $"Ledger{Guid.NewGuid():N}"[..24];
     private ServiceProvider? _provider;
 
     [Fact]
@@ -38,6 +38,21 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     }
 
     [Fact]
+    public async Task AdmitAsync_UnsettledRowAgain_CountsAnAttempt_ASettledOneDoesNot()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync("log-retry", "auth0", new NotificationOutcome(NotificationStatus.Failed, "HubSpotUnavailable: 503"), CancellationToken.None);
+
+        var retry = await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync("log-retry", "auth0", new NotificationOutcome(NotificationStatus.Delivered, null, "1001"), CancellationToken.None);
+        var repeat = await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
+
+        Assert.Equal((false, 2, NotificationStatus.Failed), (retry.IsFirst, retry.Record.Attempts, retry.Record.Status));
+        Assert.Equal((true, 2, "1001", (string?)null), (repeat.Record.IsSettled, repeat.Record.Attempts, repeat.Record.HubSpotId, repeat.Record.LastError));
+    }
+
+    [Fact]
     public async Task AdmitAsync_SameIdOnAnotherChannel_IsAnotherEvent()
     {
         var ledger = Ledger();
@@ -56,6 +71,35 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         var admissions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ledger.AdmitAsync(Receipt("log-race"), CancellationToken.None)));
 
         Assert.Single(admissions, a => a.IsFirst);
+    }
+
+    [Fact]
+    public async Task LastLoginStore_OnlyEverMovesForward()
+    {
+        Ledger();
+        var logins = _provider!.GetRequiredService<ILastLoginStore>();
+        var email = $"{Guid.NewGuid():N}@example.com";
+
+        Assert.Null(await logins.GetAsync(email, CancellationToken.None));
+        Assert.Equal(200, await logins.AdvanceAsync(email, 200, CancellationToken.None));
+        Assert.Equal(200, await logins.AdvanceAsync(email, 100, CancellationToken.None));
+        Assert.Equal(300, await logins.AdvanceAsync(email, 300, CancellationToken.None));
+        Assert.Equal(300, await logins.GetAsync(email, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Lookups_ReadsOnePartitionsValues()
+    {
+        Ledger();
+        var tables = _provider!.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
+        var table = tables.GetTableClient(_table + "Lookups");
+        await table.CreateIfNotExistsAsync();
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("HubSpotContactProperties", "LastLoginDate") { ["Value"] = "platform_last_login" });
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("Other", "LastLoginDate") { ["Value"] = "not this" });
+
+        var values = await _provider!.GetRequiredService<ILookups>().GetPartitionAsync("HubSpotContactProperties", CancellationToken.None);
+
+        Assert.Equal("platform_last_login", Assert.Single(values).Value);
     }
 
     [Fact]
@@ -131,6 +175,8 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         {
             ["Storage:ConnectionString"] = connectionString ?? fixture.Stack.TableConnectionString,
             ["Storage:NotificationsTable"] = _table,
+            ["Storage:LookupsTable"] = _table + "Lookups",
+            ["Storage:ContactLoginsTable"] = _table + "Logins",
             ["Storage:NetworkTimeout"] = "00:00:03",
         }).Build();
         _provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();

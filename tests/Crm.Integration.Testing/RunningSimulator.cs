@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Crm.Integration.Connectors.Tests.HubSpot;
+namespace Crm.Integration.Testing;
 
 /// <summary>The HubSpot simulator on a free loopback port, in process.</summary>
-internal sealed class RunningSimulator : IAsyncDisposable
+public sealed class RunningSimulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Crm.Integration.Connectors.HubSpot;
+
+namespace Crm.Integration.Testing.Fakes;
+
+/// <summary>HubSpot contacts in memory: records each call, rejects or fails on request, answers ids "id-{email}".</summary>
+public sealed class InMemoryHubSpotContacts : IHubSpotContacts
+{
+    public ConcurrentQueue<IReadOnlyList<ContactUpsert>> Calls { get; } = new();
+
+    public HashSet<string> Reject { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, every input of a call comes back transient (HubSpot down).</summary>
+    public bool Unavailable { get; set; }
+
+    public bool Throw { get; set; }
+
+    public IEnumerable<ContactUpsert> Written => Calls.SelectMany(c => c);
+
+    public Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
+    {
+        if (Throw)
+        {
+            throw new HttpRequestException("down (test)");
+        }
+
+        Calls.Enqueue(inputs);
+        return Task.FromResult<IReadOnlyList<ContactUpsertOutcome>>(inputs
+            .Select(i => Unavailable ? ContactUpsertOutcome.Transient(new HubSpotError(503, "unavailable (test)"))
+                : Reject.Contains(i.Email) ? ContactUpsertOutcome.Permanent(new HubSpotError(400, $"Email address {i.Email} is invalid", "VALIDATION_ERROR"))
+                : ContactUpsertOutcome.Succeeded($"id-{i.Email}"))
+            .ToList());
+    }
+}
