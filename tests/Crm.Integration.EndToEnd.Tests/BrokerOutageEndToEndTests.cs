@@ -10,6 +10,7 @@ namespace Crm.Integration.EndToEnd.Tests;
 /// A hub on a broker of its own (<see cref="TestStack.EndToEndBroker"/>), which the test stops and starts: Auth0 is
 /// told 503 while the broker is down, nothing is recorded, and the same host goes on once the broker is back.
 /// </summary>
+[Collection(PrivateBrokerCollection.Name)]
 public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -70,4 +71,11 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
         await _factory.DisposeAsync();
         await _hubSpot.DisposeAsync();
     }
+}
+
+/// <summary>Tests that own the end-to-end broker (they stop it, or need its queue to themselves) run one after another.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PrivateBrokerCollection
+{
+    public const string Name = "private broker";
 }

@@ -75,6 +75,7 @@ public static partial class ContactsApi
         }
 
         var started = portal.Time.GetUtcNow();
+        portal.Traffic.RecordUpsertBatch(parsed.Count);
         var results = new JsonArray();
         foreach (var (email, properties) in parsed)
         {

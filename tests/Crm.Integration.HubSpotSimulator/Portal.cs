@@ -48,6 +48,7 @@ public sealed class TrafficStats(TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, int[]> _perSecond = new();
     private readonly ConcurrentDictionary<string, int> _byPath = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<int> _upsertBatchSizes = new();
     private int _requests;
     private int _throttled;
     private int _faults;
@@ -70,12 +71,18 @@ public sealed class TrafficStats(TimeProvider time)
         }
     }
 
+    /// <summary>Inputs of each contacts upsert that was written, in arrival order.</summary>
+    public void RecordUpsertBatch(int inputs) => _upsertBatchSizes.Enqueue(inputs);
+
+    public IReadOnlyList<int> UpsertBatchSizes => _upsertBatchSizes.ToList();
+
     public object Snapshot() => new
     {
         requests = _requests,
         throttled = _throttled,
         faults = _faults,
         byPath = _byPath.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        upsertBatchSizes = _upsertBatchSizes.ToArray(),
         perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, requests = p.Value[0], throttled = p.Value[1] }),
     };
 
@@ -83,6 +90,7 @@ public sealed class TrafficStats(TimeProvider time)
     {
         _perSecond.Clear();
         _byPath.Clear();
+        _upsertBatchSizes.Clear();
         _requests = _throttled = _faults = 0;
     }
 }

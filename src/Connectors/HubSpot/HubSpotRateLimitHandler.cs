@@ -17,12 +17,11 @@ internal sealed class HubSpotRateLimitHandler(HubSpotRateLimiter limiter) : Dele
             return HubSpotResponses.DailyLimitReached(request);
         }
 
-        using (var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false))
+        // Held until the answer is in: the call counts against the window from then (see HubSpotRateLimiter).
+        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
         {
-            if (!lease.IsAcquired)
-            {
-                throw new InvalidOperationException("The HubSpot rate limiter refused a permit.");
-            }
+            throw new InvalidOperationException("The HubSpot rate limiter refused a permit.");
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -5,14 +5,17 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// <summary>
 /// The portal's budget, shared by every HubSpot call of this process: HubSpot's rolling ten-second window, counted
 /// exactly (a segmented sliding window frees a permit up to a segment early and would draw 429s), and the daily cap.
-/// HubSpot's own answers correct it: the <c>X-HubSpot-RateLimit-*</c> headers and any 429.
+/// A call counts from when its permit is granted until ten seconds after its lease is disposed — after the answer —
+/// because HubSpot counts it on arrival, somewhere in between: counting from the grant alone let a slow early call
+/// and a fast later one meet inside HubSpot's window. HubSpot's answers correct it: the <c>X-HubSpot-RateLimit-*</c>
+/// headers and any 429.
 /// </summary>
-public sealed class HubSpotRateLimiter : RateLimiter
+public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
     private readonly TimeProvider _time;
-    private readonly Queue<DateTimeOffset> _recent = new();
+    private readonly LinkedList<DateTimeOffset> _recent = new();
     private readonly Lock _lock = new();
     private int _limit;
     private readonly int _dailyLimit;
@@ -53,15 +56,40 @@ public sealed class HubSpotRateLimiter : RateLimiter
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        TryTake(permitCount, out _) ? Lease.Acquired : Lease.Refused;
+        TryTake(permitCount, out var lease, out _) ? lease : Lease.Refused;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (TryTake(permitCount, out var wait))
+            if (TryTake(permitCount, out var lease, out var wait))
             {
-                return Lease.Acquired;
+                return lease;
+            }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask WaitForCapacityAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                RollDay(now);
+                Purge(now);
+                wait = _dailyUsed >= _dailyLimit ? TimeSpan.FromMinutes(1)
+                    : now < _pausedUntil ? _pausedUntil - now
+                    : _recent.Count >= _limit ? _recent.Min() + Window - now
+                    : TimeSpan.Zero;
+            }
+
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
             }
 
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
@@ -84,7 +112,7 @@ public sealed class HubSpotRateLimiter : RateLimiter
             {
                 for (var missing = _limit - _recent.Count - left; missing > 0; missing--)
                 {
-                    _recent.Enqueue(now);
+                    _recent.AddLast(now);
                 }
             }
         }
@@ -102,15 +130,17 @@ public sealed class HubSpotRateLimiter : RateLimiter
                 return;
             }
 
-            var until = now + (retryAfter ?? (_recent.Count > 0 ? _recent.Peek() + Window - now : TimeSpan.FromSeconds(1)));
+            var until = now + (retryAfter ?? (_recent.Count > 0 ? _recent.Min() + Window - now : TimeSpan.FromSeconds(1)));
             _pausedUntil = until > _pausedUntil ? until : _pausedUntil;
         }
     }
 
-    private bool TryTake(int permits, out TimeSpan wait)
+    private bool TryTake(int permits, out RateLimitLease lease, out TimeSpan wait)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permits, 1);
         lock (_lock)
         {
+            lease = Lease.Refused;
             var now = _time.GetUtcNow();
             RollDay(now);
             Purge(now);
@@ -128,27 +158,47 @@ public sealed class HubSpotRateLimiter : RateLimiter
 
             if (_recent.Count + permits > _limit)
             {
-                wait = _recent.Peek() + Window - now;
+                wait = _recent.Min() + Window - now;
                 return false;
             }
 
-            for (var i = 0; i < permits; i++)
+            wait = TimeSpan.Zero;
+            if (permits == 0)
             {
-                _recent.Enqueue(now);
+                lease = Lease.Acquired;
+                return true;
             }
 
-            _dailyUsed += permits;
+            _dailyUsed++;
             _lastAcquired = now;
-            wait = TimeSpan.Zero;
+            lease = new Lease(this, _recent.AddLast(now));
             return true;
+        }
+    }
+
+    /// <summary>The call is answered: it counts until ten seconds from now.</summary>
+    private void Complete(LinkedListNode<DateTimeOffset> call)
+    {
+        lock (_lock)
+        {
+            if (call.List is not null)
+            {
+                call.Value = _time.GetUtcNow();
+            }
         }
     }
 
     private void Purge(DateTimeOffset now)
     {
-        while (_recent.Count > 0 && now - _recent.Peek() >= Window)
+        for (var call = _recent.First; call is not null;)
         {
-            _recent.Dequeue();
+            var next = call.Next;
+            if (now - call.Value >= Window)
+            {
+                _recent.Remove(call);
+            }
+
+            call = next;
         }
     }
 
@@ -161,12 +211,22 @@ public sealed class HubSpotRateLimiter : RateLimiter
         }
     }
 
-    private sealed class Lease(bool acquired) : RateLimitLease
+    private sealed class Lease : RateLimitLease
     {
-        public static readonly Lease Acquired = new(true);
-        public static readonly Lease Refused = new(false);
+        public static readonly Lease Acquired = new(null, null);
+        public static readonly Lease Refused = new(null, null) { _refused = true };
 
-        public override bool IsAcquired => acquired;
+        private readonly HubSpotRateLimiter? _limiter;
+        private readonly LinkedListNode<DateTimeOffset>? _call;
+        private bool _refused;
+
+        public Lease(HubSpotRateLimiter? limiter, LinkedListNode<DateTimeOffset>? call)
+        {
+            _limiter = limiter;
+            _call = call;
+        }
+
+        public override bool IsAcquired => !_refused;
 
         public override IEnumerable<string> MetadataNames => [];
 
@@ -174,6 +234,16 @@ public sealed class HubSpotRateLimiter : RateLimiter
         {
             metadata = null;
             return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _call is not null)
+            {
+                _limiter!.Complete(_call);
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

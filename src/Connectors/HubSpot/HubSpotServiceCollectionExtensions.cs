@@ -28,6 +28,7 @@ public static class HubSpotServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value;
             return new HubSpotRateLimiter(options.RequestsPerTenSeconds, options.DailyLimit, provider.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<IHubSpotBudget>(provider => provider.GetRequiredService<HubSpotRateLimiter>());
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotRateLimitHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();

@@ -36,6 +36,15 @@ internal sealed class AmqpQueueListener(
         var address = _options.AddressOf(entity);
         // Not disposed: a handler that outlives the drain timeout still releases its slot.
         var handlerSlots = new SemaphoreSlim(_trigger.MaxConcurrentCalls, _trigger.MaxConcurrentCalls);
+        // On stop, every link waits for the same drain (all handlers settled) before it closes.
+        var drain = new Lazy<Task>(() => DrainHandlersAsync(entity, handlerSlots));
+        await Task.WhenAll(Enumerable.Range(0, _trigger.ReceiverLinks)
+            .Select(_ => ReceiveOnOneLinkAsync(entity, address, handler, handlerSlots, drain, stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task ReceiveOnOneLinkAsync(
+        string entity, string address, QueueMessageHandler handler, SemaphoreSlim handlerSlots, Lazy<Task> drain, CancellationToken stoppingToken)
+    {
         var failures = 0;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -51,9 +60,9 @@ internal sealed class AmqpQueueListener(
                 // out. RabbitMQ 3.10's AMQP 1.0 plugin grants a restored credit on top of deliveries already in flight,
                 // overshooting the window; the client then detaches ("no credit to accept a new delivery") and every
                 // unsettled message is redelivered, counting towards the delivery limit.
-                link.SetCredit(_trigger.LinkCredit, CreditMode.Auto, flowThreshold: _trigger.LinkCredit);
+                link.SetCredit(_trigger.CreditPerLink, CreditMode.Auto, flowThreshold: _trigger.CreditPerLink);
                 status.Attached(entity);
-                Log.ReceiverAttached(logger, entity, _trigger.LinkCredit, _trigger.MaxConcurrentCalls);
+                Log.ReceiverAttached(logger, entity, _trigger.CreditPerLink, _trigger.MaxConcurrentCalls);
 
                 if (await ReceiveUntilLostAsync(entity, link, handler, handlerSlots, stoppingToken).ConfigureAwait(false))
                 {
@@ -76,7 +85,8 @@ internal sealed class AmqpQueueListener(
             {
                 if (stoppingToken.IsCancellationRequested)
                 {
-                    await DrainHandlersAsync(entity, handlerSlots).ConfigureAwait(false);
+                    // Every handler's settlement must go out before the links close: wait for all of them.
+                    await drain.Value.ConfigureAwait(false);
                 }
 
                 await AmqpLinks.CloseQuietlyAsync(link).ConfigureAwait(false);

@@ -6,21 +6,24 @@ namespace Crm.Integration.Functions.Contacts;
 
 /// <summary>
 /// Gathers contact changes from concurrent handlers into HubSpot batch upserts: a batch leaves when it holds
-/// <see cref="ContactBatchingOptions.MaxBatchSize"/> distinct contacts or its window has passed. Changes for the same
-/// contact coalesce, and every caller gets the outcome of its own contact.
+/// <see cref="ContactBatchingOptions.MaxBatchSize"/> distinct contacts, or when its window has passed and HubSpot's
+/// budget could take it — while the budget is spent, the batch keeps filling instead of waiting half empty. Changes
+/// for the same contact coalesce, and every caller gets the outcome of its own contact.
 /// </summary>
 internal sealed class ContactBatcher : IAsyncDisposable
 {
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IHubSpotContacts _contacts;
+    private readonly IHubSpotBudget _budget;
     private readonly ContactBatchingOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _inFlight;
     private readonly Task _loop;
 
-    public ContactBatcher(IHubSpotContacts contacts, IOptions<ContactBatchingOptions> options, TimeProvider time)
+    public ContactBatcher(IHubSpotContacts contacts, IHubSpotBudget budget, IOptions<ContactBatchingOptions> options, TimeProvider time)
     {
         _contacts = contacts;
+        _budget = budget;
         _options = options.Value;
         _time = time;
         _inFlight = new SemaphoreSlim(_options.MaxConcurrentBatches);
@@ -79,7 +82,12 @@ internal sealed class ContactBatcher : IAsyncDisposable
             }
             catch (OperationCanceledException) when (window.IsCancellationRequested)
             {
-                // The window closed: send what there is.
+                // The window closed: send what there is, once HubSpot can take it.
+            }
+
+            if (carried is null && batch.Count is > 0 && batch.Count < _options.MaxBatchSize)
+            {
+                carried = await FillUntilHubSpotCanTakeAsync(reader, batch).ConfigureAwait(false);
             }
 
             if (batch.Count == 0)
@@ -89,6 +97,48 @@ internal sealed class ContactBatcher : IAsyncDisposable
             }
 
             _ = SendAsync(batch);
+        }
+    }
+
+    /// <summary>Keeps adding changes while the budget is spent; returns a change that did not fit, if any.</summary>
+    private async Task<Pending?> FillUntilHubSpotCanTakeAsync(ChannelReader<Pending> reader, Dictionary<string, List<Pending>> batch)
+    {
+        using var stop = new CancellationTokenSource();
+        var capacity = _budget.WaitForCapacityAsync(stop.Token).AsTask();
+        try
+        {
+            while (!capacity.IsCompleted && batch.Count < _options.MaxBatchSize)
+            {
+                var more = reader.WaitToReadAsync(stop.Token).AsTask();
+                if (await Task.WhenAny(capacity, more).ConfigureAwait(false) == capacity || !await more.ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                while (reader.TryRead(out var next))
+                {
+                    if (batch.Count >= _options.MaxBatchSize && !batch.ContainsKey(next.Change.Email))
+                    {
+                        return next;
+                    }
+
+                    Add(batch, next);
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await capacity.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped waiting: the batch filled up, or the channel closed.
+            }
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     public Auth0EventsTriggerTests()
     {
         var time = new FakeTimeProvider(Now);
-        _batcher = new ContactBatcher(_hubSpot, Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+        _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
         var handler = new Auth0LogEventHandler(
             _ledger, _auth0, new ContactProperties(_lookups, time, NullLogger<ContactProperties>.Instance), _batcher, _lastLogins, time,
             NullLogger<Auth0LogEventHandler>.Instance);

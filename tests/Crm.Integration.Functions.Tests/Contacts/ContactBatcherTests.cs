@@ -10,6 +10,7 @@ public sealed class ContactBatcherTests
 {
     private static readonly HashSet<string> LastLogin = new(StringComparer.Ordinal) { "last_login_date" };
     private readonly InMemoryHubSpotContacts _hubSpot = new();
+    private readonly UnlimitedBudget _budget = new();
 
     [Fact]
     public async Task UpsertAsync_ManyConcurrentChanges_LeaveInFullBatches_EachCallerGetsItsOwnOutcome()
@@ -80,6 +81,21 @@ public sealed class ContactBatcherTests
         Assert.Equal(UpsertOutcomeKind.Transient, outcome.Kind);
     }
 
+    [Fact]
+    public async Task UpsertAsync_WhileTheBudgetIsSpent_TheBatchKeepsFillingPastItsWindow()
+    {
+        _budget.Spent = true;
+        await using var batcher = Batcher(TimeSpan.FromMilliseconds(20));
+
+        var first = batcher.UpsertAsync(Change("early@example.com", "1"), CancellationToken.None);
+        await Task.Delay(200); // well past the window
+        var later = Enumerable.Range(0, 99).Select(i => batcher.UpsertAsync(Change($"late{i}@example.com", "1"), CancellationToken.None)).ToList();
+        await Eventually(() => _hubSpot.Calls.Count == 1);
+
+        Assert.Equal(100, Assert.Single(_hubSpot.Calls).Count);
+        await Task.WhenAll(later.Append(first));
+    }
+
     [Theory]
     [InlineData("100", "200", "200")]
     [InlineData("200", "100", "200")]
@@ -91,8 +107,18 @@ public sealed class ContactBatcherTests
         Assert.Equal((expected, "B"), (merged.Properties["last_login_date"], merged.Properties["firstname"]));
     }
 
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition());
+    }
+
     private ContactBatcher Batcher(TimeSpan window, TimeProvider? time = null) =>
-        new(_hubSpot, Options.Create(new ContactBatchingOptions { Window = window, MaxBatchSize = 100, MaxConcurrentBatches = 2 }), time ?? TimeProvider.System);
+        new(_hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = window, MaxBatchSize = 100, MaxConcurrentBatches = 2 }), time ?? TimeProvider.System);
 
     private static ContactChange Change(string email, string lastLogin) =>
         new(email, new Dictionary<string, string> { ["last_login_date"] = lastLogin }, LastLogin);
