@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the hub locally: installs what is missing, brings up the local stack (Azurite on 10002, RabbitMQ on 5672) and
-# starts the host on http://127.0.0.1:7071. The stack keeps running after the hub stops: scripts/stack.sh down ends it.
+# Runs the hub locally: installs what is missing, brings up the local stack (Azurite on 10002, RabbitMQ on 5672),
+# starts the HubSpot simulator on http://127.0.0.1:7080 unless a real HubSpot is configured (both HubSpot__BaseAddress
+# and Secrets__HubSpotAccessToken set), and runs the host on http://127.0.0.1:7071 until Ctrl+C.
+# The stack keeps running afterwards (scripts/stack.sh down ends it); the simulator stops with the hub.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,11 +10,22 @@ cd "$ROOT"
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: https://dot.net" >&2; exit 1; }
 
 scripts/stack.sh up
+dotnet build Crm.Integration.sln -c Release --nologo -v quiet
 
 # The webhook refuses to start without a token (fail closed); locally a fixed one is used unless you set your own.
 export Secrets__Auth0LogStreamToken=${Secrets__Auth0LogStreamToken:-local-dev-token}
+
+simulator=
+if [ -z "${HubSpot__BaseAddress:-}" ] || [ -z "${Secrets__HubSpotAccessToken:-}" ]; then
+  export HubSpot__BaseAddress=http://127.0.0.1:7080 Secrets__HubSpotAccessToken=local-simulator-token
+  dotnet tests/Crm.Integration.HubSpotSimulator/bin/Release/net10.0/Crm.Integration.HubSpotSimulator.dll \
+    --urls "$HubSpot__BaseAddress" --Simulator:AccessToken "$Secrets__HubSpotAccessToken" >"$ROOT/.stack/simulator.log" 2>&1 &
+  simulator=$!
+  trap '[ -n "$simulator" ] && kill "$simulator" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/7080) 2>/dev/null && break; sleep 0.5; done
+  echo "[run] HubSpot simulator on $HubSpot__BaseAddress (contacts: $HubSpot__BaseAddress/_simulator/contacts, log .stack/simulator.log)"
+fi
+
 echo "[run] Auth0 log-stream token: the Authorization header must be '$Secrets__Auth0LogStreamToken'"
 echo "[run] send a sample: curl -i -H \"Authorization: $Secrets__Auth0LogStreamToken\" -H 'Content-Type: application/json' --data-binary @samples/auth0-log-batch.json http://127.0.0.1:7071/api/auth0/log-stream"
-
-dotnet build src/Functions -c Release --nologo -v quiet
-exec dotnet run --project src/Functions -c Release --no-build
+dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot src/Functions
