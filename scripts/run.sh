@@ -28,4 +28,4 @@ fi
 
 echo "[run] Auth0 log-stream token: the Authorization header must be '$Secrets__Auth0LogStreamToken'"
 echo "[run] send a sample: curl -i -H \"Authorization: $Secrets__Auth0LogStreamToken\" -H 'Content-Type: application/json' --data-binary @samples/auth0-log-batch.json http://127.0.0.1:7071/api/auth0/log-stream"
-dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot src/Functions
+dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot "$ROOT/src/Functions"
