@@ -11,10 +11,7 @@ public static class Auth0ServiceCollectionExtensions
     /// <summary>The Management API user reader, with retries that honour Auth0's 429 <c>Retry-After</c>.</summary>
     public static IServiceCollection AddAuth0Management(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<Auth0Options>()
-            .Bind(configuration.GetSection(Auth0Options.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Auth0Options>, Auth0OptionsValidator>();
+        services.AddValidatedOptions<Auth0Options, Auth0OptionsValidator>(configuration.GetSection(Auth0Options.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         if (configuration.GetSection(Auth0Options.SectionName)["BaseAddress"] is not { Length: > 0 })

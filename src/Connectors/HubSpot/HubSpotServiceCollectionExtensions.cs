@@ -16,10 +16,7 @@ public static class HubSpotServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HubSpotOptions>()
-            .Bind(configuration.GetSection(HubSpotOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HubSpotOptions>, HubSpotOptionsValidator>();
+        services.AddValidatedOptions<HubSpotOptions, HubSpotOptionsValidator>(configuration.GetSection(HubSpotOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHubSpotTokenSource, PrivateAppTokenSource>();
         services.AddRequiredSecret(SecretNames.HubSpotAccessToken, "HubSpot API calls");

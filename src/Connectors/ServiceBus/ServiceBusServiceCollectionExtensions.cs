@@ -10,17 +10,11 @@ public static class ServiceBusServiceCollectionExtensions
     /// <summary>The broker connection, the sender, the queue listener and the "servicebus" readiness check.</summary>
     public static IServiceCollection AddServiceBus(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ServiceBusOptions>()
-            .Bind(configuration.GetSection(ServiceBusOptions.SectionName))
+        services.AddValidatedOptions<ServiceBusOptions, ServiceBusOptionsValidator>(configuration.GetSection(ServiceBusOptions.SectionName))
             .Validate(o => o.MaxReconnectDelay >= o.MinReconnectDelay,
-                $"{ServiceBusOptions.SectionName}:MaxReconnectDelay must not be shorter than MinReconnectDelay.")
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ServiceBusOptions>, ServiceBusOptionsValidator>();
-
-        services.AddOptions<ServiceBusTriggerOptions>()
-            .Bind(configuration.GetSection(ServiceBusTriggerOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ServiceBusTriggerOptions>, ServiceBusTriggerOptionsValidator>();
+                $"{ServiceBusOptions.SectionName}:MaxReconnectDelay must not be shorter than MinReconnectDelay.");
+        services.AddValidatedOptions<ServiceBusTriggerOptions, ServiceBusTriggerOptionsValidator>(
+            configuration.GetSection(ServiceBusTriggerOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AmqpConnection>();

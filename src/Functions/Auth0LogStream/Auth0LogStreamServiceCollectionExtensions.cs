@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors;
 using Crm.Integration.Connectors.Secrets;
 using Crm.Integration.Functions.Auth0Events;
 using Microsoft.Extensions.Options;
@@ -8,13 +9,10 @@ internal static class Auth0LogStreamServiceCollectionExtensions
 {
     public static IServiceCollection AddAuth0LogStream(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<Auth0LogStreamOptions>()
-            .Bind(configuration.GetSection(Auth0LogStreamOptions.SectionName))
+        services.AddValidatedOptions<Auth0LogStreamOptions, Auth0LogStreamOptionsValidator>(configuration.GetSection(Auth0LogStreamOptions.SectionName))
             .Validate(
                 o => o.ForwardedTypes.All(Auth0EventTypes.IsHandled),
-                $"{Auth0LogStreamOptions.SectionName}:ForwardedTypes may only name log types that have a handler: {string.Join(", ", Auth0EventTypes.Handled)}.")
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Auth0LogStreamOptions>, Auth0LogStreamOptionsValidator>();
+                $"{Auth0LogStreamOptions.SectionName}:ForwardedTypes may only name log types that have a handler: {string.Join(", ", Auth0EventTypes.Handled)}.");
         services.AddSingleton<Auth0LogStreamMetrics>();
         services.AddSingleton<Auth0LogStreamHandler>();
         // Fails closed: without a token the webhook would have to accept every caller or none.

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Functions.Contacts;
@@ -6,10 +7,7 @@ internal static class ContactsServiceCollectionExtensions
 {
     public static IServiceCollection AddContacts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ContactBatchingOptions>()
-            .Bind(configuration.GetSection(ContactBatchingOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ContactBatchingOptions>, ContactBatchingOptionsValidator>();
+        services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
         services.AddSingleton<ContactBatcher>();
         services.AddSingleton<ContactProperties>();
         return services;
