@@ -78,13 +78,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             TimeSpan wait;
             lock (_lock)
             {
-                var now = _time.GetUtcNow();
-                RollDay(now);
-                Purge(now);
-                wait = _dailyUsed >= _dailyLimit ? TimeSpan.FromMinutes(1)
-                    : now < _pausedUntil ? _pausedUntil - now
-                    : _recent.Count >= _limit ? _recent.Min() + Window - now
-                    : TimeSpan.Zero;
+                wait = WaitBeforeNextCall(_time.GetUtcNow(), permits: 1);
             }
 
             if (wait <= TimeSpan.Zero)
@@ -142,27 +136,12 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         {
             lease = Lease.Refused;
             var now = _time.GetUtcNow();
-            RollDay(now);
-            Purge(now);
-            if (_dailyUsed + permits > _dailyLimit)
+            wait = WaitBeforeNextCall(now, permits);
+            if (wait > TimeSpan.Zero)
             {
-                wait = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - now.UtcDateTime;
                 return false;
             }
 
-            if (now < _pausedUntil)
-            {
-                wait = _pausedUntil - now;
-                return false;
-            }
-
-            if (_recent.Count + permits > _limit)
-            {
-                wait = _recent.Min() + Window - now;
-                return false;
-            }
-
-            wait = TimeSpan.Zero;
             if (permits == 0)
             {
                 lease = Lease.Acquired;
@@ -174,6 +153,24 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             lease = new Lease(this, _recent.AddLast(now));
             return true;
         }
+    }
+
+    /// <summary>How long until <paramref name="permits"/> more calls may go: zero when now. Called under the lock.</summary>
+    private TimeSpan WaitBeforeNextCall(DateTimeOffset now, int permits)
+    {
+        RollDay(now);
+        Purge(now);
+        if (_dailyUsed + permits > _dailyLimit)
+        {
+            return DateOnly.FromDateTime(now.UtcDateTime).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - now.UtcDateTime;
+        }
+
+        if (now < _pausedUntil)
+        {
+            return _pausedUntil - now;
+        }
+
+        return _recent.Count + permits > _limit ? _recent.Min() + Window - now : TimeSpan.Zero;
     }
 
     /// <summary>The call is answered: it counts until ten seconds from now.</summary>

@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -90,7 +91,7 @@ public sealed class ContactBatcherTests
         var first = batcher.UpsertAsync(Change("early@example.com", "1"), CancellationToken.None);
         await Task.Delay(200); // well past the window
         var later = Enumerable.Range(0, 99).Select(i => batcher.UpsertAsync(Change($"late{i}@example.com", "1"), CancellationToken.None)).ToList();
-        await Eventually(() => _hubSpot.Calls.Count == 1);
+        await Eventually.TrueAsync(() => Task.FromResult(_hubSpot.Calls.Count == 1), TimeSpan.FromSeconds(5), "the full batch");
 
         Assert.Equal(100, Assert.Single(_hubSpot.Calls).Count);
         await Task.WhenAll(later.Append(first));
@@ -105,16 +106,6 @@ public sealed class ContactBatcherTests
             .Merge(new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = second, ["firstname"] = "B" }, LastLogin));
 
         Assert.Equal((expected, "B"), (merged.Properties["last_login_date"], merged.Properties["firstname"]));
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition());
     }
 
     private ContactBatcher Batcher(TimeSpan window, TimeProvider? time = null) =>
