@@ -92,8 +92,17 @@ azurite_down() {
 # Started as root, the node runs as the rabbitmq user (its files are chowned to it); otherwise as the caller.
 RUN_AS=()
 [ "$(id -u)" = 0 ] && RUN_AS=(runuser -u rabbitmq --)
-NODE_ENV=(HOME="$RABBIT_HOME/home" ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$NODE_NAME")
-as_rabbit() { "${RUN_AS[@]}" env "${NODE_ENV[@]}" "$@"; }
+as_rabbit() {
+  "${RUN_AS[@]}" env HOME="$RABBIT_HOME/home" ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$NODE_NAME" "$@"
+}
+
+# The rabbitmq user must reach the node's folder. A clone under a private directory (mktemp -d makes it 0700) is out
+# of its reach; the node's folder then lives under /tmp, named after this stack, so up, down and status agree.
+resolve_rabbit_home() {
+  if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1 && ! runuser -u rabbitmq -- test -x "$STACK_HOME" 2>/dev/null; then
+    RABBIT_HOME=/tmp/crm-stack-$(printf '%s' "$STACK_HOME" | sha256sum | cut -c1-16)/rabbitmq
+  fi
+}
 
 ctl() { as_rabbit "$RABBIT_BIN/rabbitmqctl" -n "$NODE_NAME" "$@"; }
 
@@ -139,6 +148,7 @@ rabbitmq_up() {
   port_open "$AMQP_PORT" && die "port $AMQP_PORT is taken by a process this script did not start"
   ensure_rabbitmq
   ensure_node
+  resolve_rabbit_home
   rabbitmq_configure
   # Run the server script itself in the foreground: the /usr/sbin wrapper would switch user and daemonise.
   local server_env=(
@@ -146,7 +156,8 @@ rabbitmq_up() {
     RABBITMQ_MNESIA_BASE="$RABBIT_HOME/mnesia" RABBITMQ_LOG_BASE="$RABBIT_HOME/log" RABBITMQ_PID_FILE="$RABBIT_HOME/rabbit.pid"
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$DIST_PORT"
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}")
-  nohup "${RUN_AS[@]}" env "${NODE_ENV[@]}" "${server_env[@]}" "$RABBIT_BIN/rabbitmq-server" \
+  nohup "${RUN_AS[@]}" env HOME="$RABBIT_HOME/home" ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_NODENAME="$NODE_NAME" \
+    "${server_env[@]}" "$RABBIT_BIN/rabbitmq-server" \
     >"$RABBIT_HOME/server.out" 2>&1 </dev/null 9>&- &
   echo $! >"$RABBIT_HOME/server.pid"
   wait_for "rabbitmq ready as $NODE_NAME on 127.0.0.1:$AMQP_PORT, queues declared" 120 rabbitmq_ready \
@@ -181,6 +192,7 @@ shift || true
 mkdir -p "$STACK_HOME"
 exec 9>"$STACK_HOME/.lock"
 flock 9
+resolve_rabbit_home
 components=("$@")
 [ ${#components[@]} -gt 0 ] || components=(azurite rabbitmq)
 case "$command" in
@@ -190,7 +202,7 @@ case "$command" in
     say "stopped: ${components[*]}"
     if [ "${STACK_PURGE:-}" = 1 ]; then
       for c in "${components[@]}"; do
-        case $c in azurite) rm -rf "$AZURITE_HOME" ;; rabbitmq) rm -rf "$RABBIT_HOME" ;; esac
+        case $c in azurite) rm -rf "$AZURITE_HOME" ;; rabbitmq) rm -rf "$RABBIT_HOME"; rmdir "$(dirname "$RABBIT_HOME")" 2>/dev/null || true ;; esac
       done
       rm -f "$STACK_HOME/.lock"; rmdir "$STACK_HOME" 2>/dev/null || true
       say "purged data of: ${components[*]}"
