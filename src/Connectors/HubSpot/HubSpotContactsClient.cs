@@ -70,7 +70,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
         {
             response = await http.PostAsJsonAsync(UpsertPath, request, HubSpotJsonContext.Default.BatchUpsertRequest, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {
             Log.UpsertUnreachable(logger, chunk.Count, ex.GetType().Name);
             SetAll(chunk, outcomes, ContactUpsertOutcome.Transient(new HubSpotError(0, $"HubSpot did not answer: {ex.GetType().Name}.")));
@@ -93,10 +93,9 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
                     await UpsertChunkAsync(chunk.Skip(half).ToList(), outcomes, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                    var error = await HubSpotResponses.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
                     Log.UpsertFailed(logger, chunk.Count, status, error.Category, error.CorrelationId);
-                    var transient = status is 401 or 408 or 423 or 429 or 477 or >= 500;
-                    SetAll(chunk, outcomes, transient ? ContactUpsertOutcome.Transient(error) : ContactUpsertOutcome.Permanent(error));
+                    SetAll(chunk, outcomes, HubSpotResponses.IsTransient(status) ? ContactUpsertOutcome.Transient(error) : ContactUpsertOutcome.Permanent(error));
                     break;
             }
         }
@@ -133,16 +132,37 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
             ? ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!)
             : [];
 
-    private static async Task<HubSpotError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public async Task<ContactLookup> FindAsync(ContactKey key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        var path = $"crm/v3/objects/contacts/{Uri.EscapeDataString(key.Value)}?properties=email{(key.IsEmail ? "&idProperty=email" : "")}";
+        HttpResponseMessage response;
         try
         {
-            var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.ErrorBody, cancellationToken).ConfigureAwait(false);
-            return new HubSpotError((int)response.StatusCode, body?.Message ?? response.ReasonPhrase ?? "No message.", body?.Category ?? body?.PolicyName, body?.CorrelationId);
+            response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {
-            return new HubSpotError((int)response.StatusCode, response.ReasonPhrase ?? "Unreadable error body.");
+            return new ContactLookup(ContactLookupKind.Transient, Error: new HubSpotError(0, $"HubSpot did not answer: {ex.GetType().Name}."));
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status == 200)
+            {
+                var contact = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.BatchResult, cancellationToken).ConfigureAwait(false);
+                return new ContactLookup(ContactLookupKind.Found, contact?.Id, contact?.Properties?.GetValueOrDefault("email"));
+            }
+
+            if (status == 404)
+            {
+                return ContactLookup.NotFound;
+            }
+
+            var error = await HubSpotResponses.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            Log.LookupFailed(logger, status, error.Category, error.CorrelationId);
+            return new ContactLookup(HubSpotResponses.IsTransient(status) ? ContactLookupKind.Transient : ContactLookupKind.Permanent, Error: error);
         }
     }
 

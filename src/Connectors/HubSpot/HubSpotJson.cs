@@ -15,8 +15,34 @@ internal sealed record BatchError(string? Status, string? Category, string? Mess
 
 internal sealed record ErrorBody(string? Status, string? Message, string? CorrelationId, string? Category, string? PolicyName);
 
+internal sealed record SingleSendRequest(
+    long EmailId,
+    SingleSendMessage Message,
+    IReadOnlyDictionary<string, JsonElement> ContactProperties,
+    IReadOnlyDictionary<string, JsonElement> CustomProperties);
+
+internal sealed record SingleSendMessage(
+    string To,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? From,
+    IReadOnlyList<string> ReplyTo,
+    IReadOnlyList<string> Cc,
+    IReadOnlyList<string> Bcc,
+    string SendId);
+
+internal sealed record SendStatusBody(string? StatusId, string? Status, string? SendResult, DateTimeOffset? CompletedAt);
+
+internal sealed record CustomEventRequest(
+    string EventName,
+    string ObjectId,
+    DateTimeOffset OccurredAt,
+    Guid Uuid,
+    IReadOnlyDictionary<string, string> Properties);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BatchUpsertRequest))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(SingleSendRequest))]
+[JsonSerializable(typeof(SendStatusBody))]
+[JsonSerializable(typeof(CustomEventRequest))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -43,6 +44,27 @@ internal static class HubSpotResponses
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Statuses that say "not now" rather than "never": authentication being renewed, throttling, HubSpot busy or down.</summary>
+    public static bool IsTransient(int status) => status is 401 or 408 or 423 or 429 or 477 or >= 500;
+
+    /// <summary>No answer at all: the network failed or the attempt timed out (not the caller giving up).</summary>
+    public static bool IsUnanswered(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or TimeoutException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>HubSpot's error body as far as the ledger may keep it: status, message (emails redacted), category, correlation id.</summary>
+    public static async Task<HubSpotError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.ErrorBody, cancellationToken).ConfigureAwait(false);
+            return new HubSpotError((int)response.StatusCode, body?.Message ?? response.ReasonPhrase ?? "No message.", body?.Category ?? body?.PolicyName, body?.CorrelationId);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return new HubSpotError((int)response.StatusCode, response.ReasonPhrase ?? "Unreadable error body.");
         }
     }
 

@@ -30,12 +30,22 @@ public static class HubSpotServiceCollectionExtensions
         services.AddTransient<HubSpotRateLimitHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
 
-        var contacts = services.AddHttpClient<IHubSpotContacts, HubSpotContactsClient>((provider, http) =>
+        AddClient<IHubSpotContacts, HubSpotContactsClient>(services, countsAgainstBudget: true);
+        AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, countsAgainstBudget: true);
+        AddClient<ITransactionalEmail, HubSpotTransactionalEmailClient>(services, countsAgainstBudget: false);
+        return services;
+    }
+
+    private static void AddClient<TClient, TImplementation>(IServiceCollection services, bool countsAgainstBudget)
+        where TClient : class
+        where TImplementation : class, TClient
+    {
+        var client = services.AddHttpClient<TClient, TImplementation>((provider, http) =>
         {
             http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value.BaseAddress;
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns time
         });
-        contacts.AddResilienceHandler("hubspot", (pipeline, context) =>
+        client.AddResilienceHandler("hubspot", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<HubSpotOptions>>().Value;
             pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -55,11 +65,15 @@ public static class HubSpotServiceCollectionExtensions
             });
         });
 
-        // Added after the resilience handler, so they run inside it, once per attempt, in this order.
-        contacts.AddHttpMessageHandler<HubSpotAuthHandler>()
-            .AddHttpMessageHandler<HubSpotRateLimitHandler>()
-            .AddHttpMessageHandler<HubSpotAttemptTimeoutHandler>();
-        return services;
+        // Added after the resilience handler, so they run inside it, once per attempt, in this order. Transactional
+        // single-send is exempt from the portal's general budget (HubSpot counts it apart), so it takes no permit.
+        client.AddHttpMessageHandler<HubSpotAuthHandler>();
+        if (countsAgainstBudget)
+        {
+            client.AddHttpMessageHandler<HubSpotRateLimitHandler>();
+        }
+
+        client.AddHttpMessageHandler<HubSpotAttemptTimeoutHandler>();
     }
 }
 

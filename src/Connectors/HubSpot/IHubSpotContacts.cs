@@ -9,4 +9,7 @@ public interface IHubSpotContacts
     /// neighbours still go through.
     /// </summary>
     Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken);
+
+    /// <summary>Looks a contact up by its HubSpot id or by email: one call, counted against the portal's budget.</summary>
+    Task<ContactLookup> FindAsync(ContactKey key, CancellationToken cancellationToken);
 }

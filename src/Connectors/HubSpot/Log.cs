@@ -13,4 +13,16 @@ internal static partial class Log
 
     [LoggerMessage(1302, LogLevel.Warning, "HubSpot upsert of {Count} contacts failed with {Status} {Category} (correlationId {CorrelationId})")]
     public static partial void UpsertFailed(ILogger logger, int count, int status, string? category, string? correlationId);
+
+    [LoggerMessage(1303, LogLevel.Warning, "HubSpot contact lookup failed with {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void LookupFailed(ILogger logger, int status, string? category, string? correlationId);
+
+    [LoggerMessage(1310, LogLevel.Warning, "HubSpot single-send failed with {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void SendFailed(ILogger logger, int status, string? category, string? correlationId);
+
+    [LoggerMessage(1311, LogLevel.Warning, "HubSpot send status {StatusId} not read: {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void SendStatusFailed(ILogger logger, string statusId, int status, string? category, string? correlationId);
+
+    [LoggerMessage(1320, LogLevel.Warning, "HubSpot custom event {EventName} failed with {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void CustomEventFailed(ILogger logger, string eventName, int status, string? category, string? correlationId);
 }

@@ -30,6 +30,12 @@ internal sealed class NotificationEntity : ITableEntity
 
     public string? HubSpotId { get; set; }
 
+    public string? Template { get; set; }
+
+    public string? Recipient { get; set; }
+
+    public string? Result { get; set; }
+
     public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status) => new()
     {
         PartitionKey = TableKey.Encode(receipt.SourceId),
@@ -51,5 +57,8 @@ internal sealed class NotificationEntity : ITableEntity
         Attempts,
         DuplicatesSeen,
         LastError,
-        HubSpotId);
+        HubSpotId,
+        Template,
+        Recipient,
+        Result);
 }

@@ -32,15 +32,27 @@ public sealed record NotificationRecord(
     int Attempts,
     int DuplicatesSeen,
     string? LastError,
-    string? HubSpotId = null)
+    string? HubSpotId = null,
+    string? Template = null,
+    string? Recipient = null,
+    string? Result = null)
 {
     /// <summary>Delivered or rejected: nothing more will be done for this event.</summary>
     public bool IsSettled => Status is NotificationStatus.Delivered or NotificationStatus.Rejected;
 }
 
-/// <summary>What became of an event.</summary>
-/// <param name="HubSpotId">The id of the HubSpot object it wrote, when it wrote one.</param>
-public sealed record NotificationOutcome(NotificationStatus Status, string? Error = null, string? HubSpotId = null);
+/// <summary>What became of an event. Null fields leave what the row holds as it is.</summary>
+/// <param name="HubSpotId">The id of the HubSpot object it wrote (a contact id, a send status id), when it wrote one.</param>
+/// <param name="Template">For emails: the template name.</param>
+/// <param name="Recipient">For emails: the recipient in redacted form, never the address itself.</param>
+/// <param name="Result">HubSpot's verdict, e.g. an email's <c>sendResult</c>.</param>
+public sealed record NotificationOutcome(
+    NotificationStatus Status,
+    string? Error = null,
+    string? HubSpotId = null,
+    string? Template = null,
+    string? Recipient = null,
+    string? Result = null);
 
 /// <summary>The ledger's answer when an event arrives.</summary>
 /// <param name="IsFirst">True when this call created the row; false when the event had been seen before.</param>

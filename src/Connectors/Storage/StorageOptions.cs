@@ -21,6 +21,11 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string LookupsTable { get; set; } = "Lookups";
 
+    /// <summary>The mapping from platform template names to HubSpot transactional emails, edited by admins.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string EmailTemplatesTable { get; set; } = "EmailTemplates";
+
     /// <summary>The last login date written to HubSpot per contact, so that an older login never moves it back.</summary>
     [Required]
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]

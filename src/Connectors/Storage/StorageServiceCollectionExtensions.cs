@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
         services.AddSingleton<ILookups, TableLookups>();
         services.AddSingleton<ILastLoginStore, TableLastLoginStore>();
+        services.AddSingleton<IEmailTemplates, TableEmailTemplates>();
         services.AddHealthChecks().AddCheck<TableStorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -62,6 +62,9 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
             row.Status = outcome.Status.ToString();
             row.LastError = outcome.Error;
             row.HubSpotId = outcome.HubSpotId ?? row.HubSpotId;
+            row.Template = outcome.Template ?? row.Template;
+            row.Recipient = outcome.Recipient ?? row.Recipient;
+            row.Result = outcome.Result ?? row.Result;
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }

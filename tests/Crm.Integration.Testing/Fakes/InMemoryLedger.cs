@@ -44,7 +44,15 @@ public sealed class InMemoryLedger : INotificationLedger
         _rows.AddOrUpdate(
             (sourceId, channel),
             _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
-            (_, row) => row with { Status = outcome.Status, LastError = outcome.Error, HubSpotId = outcome.HubSpotId ?? row.HubSpotId });
+            (_, row) => row with
+            {
+                Status = outcome.Status,
+                LastError = outcome.Error,
+                HubSpotId = outcome.HubSpotId ?? row.HubSpotId,
+                Template = outcome.Template ?? row.Template,
+                Recipient = outcome.Recipient ?? row.Recipient,
+                Result = outcome.Result ?? row.Result,
+            });
         return Task.CompletedTask;
     }
 
