@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(2101, LogLevel.Information, "Auth0 event {LogId} ({LogType}) seen before; duplicate {DuplicatesSeen}")]
     public static partial void Auth0EventDuplicate(ILogger logger, string logId, string logType, int duplicatesSeen);
 
-    [LoggerMessage(2200, LogLevel.Warning, "HubSpot property names cannot be read from Lookups; keeping the ones in use: {Reason}")]
-    public static partial void PropertyNamesUnreadable(ILogger logger, string reason);
+    [LoggerMessage(2200, LogLevel.Warning, "Lookups partition {Partition} cannot be read; keeping the settings in use: {Reason}")]
+    public static partial void LookupsUnreadable(ILogger logger, string partition, string reason);
 
     [LoggerMessage(2102, LogLevel.Warning, "Auth0 event message {MessageId} is not readable JSON (line {Line}, byte {Byte})")]
     public static partial void Auth0EventMalformed(ILogger logger, string? messageId, long? line, long? @byte);

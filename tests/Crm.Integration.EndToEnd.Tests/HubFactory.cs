@@ -21,7 +21,7 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : 
         ["Storage:ConnectionString"] = storage.TableConnectionString,
         ["Storage:NotificationsTable"] = table,
         ["Storage:LookupsTable"] = table + "Lookups",
-        ["Storage:ContactLoginsTable"] = table + "Logins",
+        ["Storage:ContactDatesTable"] = table + "Dates",
         ["ServiceBus:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["ServiceBus:ConnectTimeout"] = "00:00:03",
         ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",

@@ -26,10 +26,10 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string EmailTemplatesTable { get; set; } = "EmailTemplates";
 
-    /// <summary>The last login date written to HubSpot per contact, so that an older login never moves it back.</summary>
+    /// <summary>The last login and task-signup dates written to HubSpot per contact, so that an older event never moves them back.</summary>
     [Required]
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
-    public string ContactLoginsTable { get; set; } = "ContactLogins";
+    public string ContactDatesTable { get; set; } = "ContactDates";
 
     /// <summary>Per-request timeout of the storage client; it retries twice within the call.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]

@@ -30,7 +30,7 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
         services.AddSingleton<ILookups, TableLookups>();
-        services.AddSingleton<ILastLoginStore, TableLastLoginStore>();
+        services.AddSingleton<IContactDates, TableContactDates>();
         services.AddSingleton<IEmailTemplates, TableEmailTemplates>();
         services.AddHealthChecks().AddCheck<TableStorageHealthCheck>("storage", tags: ["ready"]);
         return services;

@@ -14,9 +14,9 @@ namespace Crm.Integration.Functions.Auth0Events;
 internal sealed class Auth0LogEventHandler(
     INotificationLedger ledger,
     IAuth0Users auth0,
-    ContactProperties properties,
+    LookupSettings<ContactPropertyNames> properties,
     ContactBatcher contacts,
-    ILastLoginStore lastLogins,
+    IContactDates contactDates,
     TimeProvider timeProvider,
     ILogger<Auth0LogEventHandler> logger)
 {
@@ -75,7 +75,7 @@ internal sealed class Auth0LogEventHandler(
 
         var change = plan.Change!;
         var loginAt = plan.LoginAt?.ToUnixTimeMilliseconds();
-        if (loginAt is { } login && await lastLogins.GetAsync(change.Email, cancellationToken).ConfigureAwait(false) >= login)
+        if (loginAt is { } login && await contactDates.GetAsync(change.Email, ContactDate.LastLogin, cancellationToken).ConfigureAwait(false) >= login)
         {
             return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later login is already on the contact."), HandlerOutcome.Success);
         }
@@ -83,7 +83,7 @@ internal sealed class Auth0LogEventHandler(
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
         if (written.Kind == UpsertOutcomeKind.Succeeded && loginAt is { } ms)
         {
-            var latest = await lastLogins.AdvanceAsync(change.Email, ms, cancellationToken).ConfigureAwait(false);
+            var latest = await contactDates.AdvanceAsync(change.Email, ContactDate.LastLogin, ms, cancellationToken).ConfigureAwait(false);
             if (latest > ms)
             {
                 // A later login was written meanwhile and this older one may have landed after it: put the later one back.

@@ -4,20 +4,26 @@ namespace Crm.Integration.Functions.Contacts;
 
 /// <summary>
 /// A change to one contact, keyed by its normalised email. Properties named in <see cref="LatestWins"/> hold epoch
-/// milliseconds and keep the later value when two changes meet (many logins become one update with the last date);
-/// any other property takes the value of the change that came last.
+/// milliseconds and keep the later value when two changes meet (many logins become one update with the last date).
+/// A change that is older on such a date also loses the other properties both changes set (an older task signup
+/// does not overwrite the later one's task name); otherwise the change that came last wins.
 /// </summary>
 public sealed record ContactChange(string Email, IReadOnlyDictionary<string, string> Properties, IReadOnlySet<string> LatestWins)
 {
     public ContactChange Merge(ContactChange later)
     {
         ArgumentNullException.ThrowIfNull(later);
+        var laterIsOlder = later.LatestWins.Any(name =>
+            Properties.TryGetValue(name, out var mine) && later.Properties.TryGetValue(name, out var theirs) && EpochMs(mine) > EpochMs(theirs));
         var merged = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
         foreach (var (name, value) in later.Properties)
         {
-            merged[name] = LatestWins.Contains(name) && merged.TryGetValue(name, out var earlier) && EpochMs(earlier) > EpochMs(value)
-                ? earlier
-                : value;
+            if (!merged.ContainsKey(name) || !laterIsOlder)
+            {
+                merged[name] = LatestWins.Contains(name) && merged.TryGetValue(name, out var earlier) && EpochMs(earlier) > EpochMs(value)
+                    ? earlier
+                    : value;
+            }
         }
 
         return this with { Properties = merged, LatestWins = new HashSet<string>(LatestWins.Concat(later.LatestWins), StringComparer.Ordinal) };

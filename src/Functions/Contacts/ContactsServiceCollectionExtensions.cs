@@ -1,4 +1,6 @@
 using Crm.Integration.Connectors;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Common;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Functions.Contacts;
@@ -9,7 +11,13 @@ internal static class ContactsServiceCollectionExtensions
     {
         services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
         services.AddSingleton<ContactBatcher>();
-        services.AddSingleton<ContactProperties>();
+        services.AddSingleton(provider => new LookupSettings<ContactPropertyNames>(
+            ContactPropertyNames.LookupPartition,
+            ContactPropertyNames.From,
+            ContactPropertyNames.Defaults,
+            provider.GetRequiredService<ILookups>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ContactPropertyNames>>()));
         return services;
     }
 }

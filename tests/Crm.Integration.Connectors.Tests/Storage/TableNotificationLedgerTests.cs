@@ -74,17 +74,19 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     }
 
     [Fact]
-    public async Task LastLoginStore_OnlyEverMovesForward()
+    public async Task ContactDates_OnlyEverMoveForward_EachKindOnItsOwn()
     {
         Ledger();
-        var logins = _provider!.GetRequiredService<ILastLoginStore>();
+        var dates = _provider!.GetRequiredService<IContactDates>();
         var email = $"{Guid.NewGuid():N}@example.com";
 
-        Assert.Null(await logins.GetAsync(email, CancellationToken.None));
-        Assert.Equal(200, await logins.AdvanceAsync(email, 200, CancellationToken.None));
-        Assert.Equal(200, await logins.AdvanceAsync(email, 100, CancellationToken.None));
-        Assert.Equal(300, await logins.AdvanceAsync(email, 300, CancellationToken.None));
-        Assert.Equal(300, await logins.GetAsync(email, CancellationToken.None));
+        Assert.Null(await dates.GetAsync(email, ContactDate.LastLogin, CancellationToken.None));
+        Assert.Equal(200, await dates.AdvanceAsync(email, ContactDate.LastLogin, 200, CancellationToken.None));
+        Assert.Equal(200, await dates.AdvanceAsync(email, ContactDate.LastLogin, 100, CancellationToken.None));
+        Assert.Equal(300, await dates.AdvanceAsync(email, ContactDate.LastLogin, 300, CancellationToken.None));
+        Assert.Equal(50, await dates.AdvanceAsync(email, ContactDate.LastTaskSignup, 50, CancellationToken.None));
+        Assert.Equal(300, await dates.GetAsync(email, ContactDate.LastLogin, CancellationToken.None));
+        Assert.Equal(50, await dates.GetAsync(email, ContactDate.LastTaskSignup, CancellationToken.None));
     }
 
     [Fact]
@@ -176,7 +178,7 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
             ["Storage:ConnectionString"] = connectionString ?? fixture.Stack.TableConnectionString,
             ["Storage:NotificationsTable"] = _table,
             ["Storage:LookupsTable"] = _table + "Lookups",
-            ["Storage:ContactLoginsTable"] = _table + "Logins",
+            ["Storage:ContactDatesTable"] = _table + "Dates",
             ["Storage:NetworkTimeout"] = "00:00:03",
         }).Build();
         _provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();

@@ -4,6 +4,7 @@ using Crm.Integration.Connectors.Auth0;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
+using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +21,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     private readonly InMemoryHubSpotContacts _hubSpot = new();
     private readonly InMemoryAuth0Users _auth0 = new();
     private readonly InMemoryLookups _lookups = new();
-    private readonly InMemoryLastLoginStore _lastLogins = new();
+    private readonly InMemoryContactDates _contactDates = new();
     private readonly ContactBatcher _batcher;
     private readonly Auth0EventsTrigger _trigger;
 
@@ -29,7 +30,8 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
         var time = new FakeTimeProvider(Now);
         _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
         var handler = new Auth0LogEventHandler(
-            _ledger, _auth0, new ContactProperties(_lookups, time, NullLogger<ContactProperties>.Instance), _batcher, _lastLogins, time,
+            _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
+                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, time, NullLogger.Instance), _batcher, _contactDates, time,
             NullLogger<Auth0LogEventHandler>.Instance);
         _trigger = new Auth0EventsTrigger(new UnusedListener(), handler, NullLogger<Auth0EventsTrigger>.Instance);
         _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);

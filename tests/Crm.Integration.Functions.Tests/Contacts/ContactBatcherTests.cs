@@ -10,6 +10,7 @@ namespace Crm.Integration.Functions.Tests.Contacts;
 public sealed class ContactBatcherTests
 {
     private static readonly HashSet<string> LastLogin = new(StringComparer.Ordinal) { "last_login_date" };
+    private static readonly HashSet<string> TaskSignup = new(StringComparer.Ordinal) { "last_task_signup_date" };
     private readonly InMemoryHubSpotContacts _hubSpot = new();
     private readonly UnlimitedBudget _budget = new();
 
@@ -98,14 +99,23 @@ public sealed class ContactBatcherTests
     }
 
     [Theory]
-    [InlineData("100", "200", "200")]
-    [InlineData("200", "100", "200")]
-    public void Merge_LatestWinsProperty_KeepsTheLaterDate_OthersTakeTheLastValue(string first, string second, string expected)
+    [InlineData("100", "200", "200", "B")]
+    [InlineData("200", "100", "200", "A")]
+    public void Merge_TheChangeWithTheLaterDateWins_ItsDateAndTheOtherPropertiesBothSet(string first, string second, string expectedDate, string expectedName)
     {
-        var merged = new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = first, ["firstname"] = "A" }, LastLogin)
-            .Merge(new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = second, ["firstname"] = "B" }, LastLogin));
+        var merged = new ContactChange("a@b.co", new Dictionary<string, string> { ["last_task_signup_date"] = first, ["last_task_name"] = "A" }, TaskSignup)
+            .Merge(new ContactChange("a@b.co", new Dictionary<string, string> { ["last_task_signup_date"] = second, ["last_task_name"] = "B" }, TaskSignup));
 
-        Assert.Equal((expected, "B"), (merged.Properties["last_login_date"], merged.Properties["firstname"]));
+        Assert.Equal((expectedDate, expectedName), (merged.Properties["last_task_signup_date"], merged.Properties["last_task_name"]));
+    }
+
+    [Fact]
+    public void Merge_WithoutASharedDate_TheLastChangeWins_AndNothingIsLost()
+    {
+        var merged = new ContactChange("a@b.co", new Dictionary<string, string> { ["last_login_date"] = "200", ["firstname"] = "A" }, LastLogin)
+            .Merge(new ContactChange("a@b.co", new Dictionary<string, string> { ["firstname"] = "B", ["registration_date"] = "100" }, new HashSet<string>()));
+
+        Assert.Equal(("200", "B", "100"), (merged.Properties["last_login_date"], merged.Properties["firstname"], merged.Properties["registration_date"]));
     }
 
     private ContactBatcher Batcher(TimeSpan window, TimeProvider? time = null) =>

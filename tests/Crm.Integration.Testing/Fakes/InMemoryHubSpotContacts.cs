@@ -3,7 +3,10 @@ using Crm.Integration.Connectors.HubSpot;
 
 namespace Crm.Integration.Testing.Fakes;
 
-/// <summary>HubSpot contacts in memory: records each call, rejects or fails on request, answers ids "id-{email}".</summary>
+/// <summary>
+/// HubSpot contacts in memory: records each call, rejects or fails on request, answers ids "id-{email}". Contacts it
+/// wrote, and those put in <see cref="Existing"/>, are found by lookups.
+/// </summary>
 public sealed class InMemoryHubSpotContacts : IHubSpotContacts
 {
     public ConcurrentQueue<IReadOnlyList<ContactUpsert>> Calls { get; } = new();
@@ -17,6 +20,23 @@ public sealed class InMemoryHubSpotContacts : IHubSpotContacts
 
     public IEnumerable<ContactUpsert> Written => Calls.SelectMany(c => c);
 
+    /// <summary>Contacts HubSpot has: email → record id.</summary>
+    public ConcurrentDictionary<string, string> Existing { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<ContactKey> Lookups { get; } = new();
+
+    public Task<ContactLookup> FindAsync(ContactKey key, CancellationToken cancellationToken)
+    {
+        Lookups.Enqueue(key);
+        if (Unavailable)
+        {
+            return Task.FromResult(new ContactLookup(ContactLookupKind.Transient, Error: new HubSpotError(503, "unavailable (test)")));
+        }
+
+        var match = Existing.FirstOrDefault(c => key.IsEmail ? c.Key == key.Value.Trim().ToLowerInvariant() : c.Value == key.Value);
+        return Task.FromResult(match.Key is null ? ContactLookup.NotFound : new ContactLookup(ContactLookupKind.Found, match.Value, match.Key));
+    }
+
     public Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
     {
         if (Throw)
@@ -28,7 +48,7 @@ public sealed class InMemoryHubSpotContacts : IHubSpotContacts
         return Task.FromResult<IReadOnlyList<ContactUpsertOutcome>>(inputs
             .Select(i => Unavailable ? ContactUpsertOutcome.Transient(new HubSpotError(503, "unavailable (test)"))
                 : Reject.Contains(i.Email) ? ContactUpsertOutcome.Permanent(new HubSpotError(400, $"Email address {i.Email} is invalid", "VALIDATION_ERROR"))
-                : ContactUpsertOutcome.Succeeded($"id-{i.Email}"))
+                : ContactUpsertOutcome.Succeeded(Existing.GetOrAdd(i.Email, $"id-{i.Email}")))
             .ToList());
     }
 }

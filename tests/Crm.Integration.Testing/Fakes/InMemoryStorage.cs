@@ -11,13 +11,13 @@ public sealed class InMemoryLookups : ILookups
         Task.FromResult<IReadOnlyDictionary<string, string>>(Partitions.GetValueOrDefault(partition) ?? []);
 }
 
-public sealed class InMemoryLastLoginStore : ILastLoginStore
+public sealed class InMemoryContactDates : IContactDates
 {
-    public ConcurrentDictionary<string, long> Written { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<(string Email, ContactDate Date), long> Written { get; } = new();
 
-    public Task<long?> GetAsync(string email, CancellationToken cancellationToken) =>
-        Task.FromResult(Written.TryGetValue(email, out var ms) ? ms : (long?)null);
+    public Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken) =>
+        Task.FromResult(Written.TryGetValue((email, date), out var ms) ? ms : (long?)null);
 
-    public Task<long> AdvanceAsync(string email, long epochMilliseconds, CancellationToken cancellationToken) =>
-        Task.FromResult(Written.AddOrUpdate(email, epochMilliseconds, (_, stored) => Math.Max(stored, epochMilliseconds)));
+    public Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken) =>
+        Task.FromResult(Written.AddOrUpdate((email, date), epochMilliseconds, (_, stored) => Math.Max(stored, epochMilliseconds)));
 }
