@@ -31,4 +31,25 @@ internal static partial class Log
 
     [LoggerMessage(2102, LogLevel.Warning, "Auth0 event message {MessageId} is not readable JSON (line {Line}, byte {Byte})")]
     public static partial void Auth0EventMalformed(ILogger logger, string? messageId, long? line, long? @byte);
+
+    [LoggerMessage(2300, LogLevel.Warning, "Platform event message {MessageId} cannot be read: {Reason}")]
+    public static partial void PlatformEventUnreadable(ILogger logger, string? messageId, string reason);
+
+    [LoggerMessage(2301, LogLevel.Debug, "Platform event {EventId} ({EventType}) handled: {Status} {Reason}")]
+    public static partial void PlatformEventHandled(ILogger logger, string eventId, string eventType, Crm.Integration.Connectors.Storage.NotificationStatus status, string? reason);
+
+    [LoggerMessage(2302, LogLevel.Information, "Platform event {EventId} ({EventType}) seen before; duplicate {DuplicatesSeen}")]
+    public static partial void PlatformEventDuplicate(ILogger logger, string eventId, string eventType, int duplicatesSeen);
+
+    [LoggerMessage(2310, LogLevel.Warning, "Send status {StatusId} of email event {EventId} not followed ({Watching} followed already); the ledger keeps HubSpot's first answer")]
+    public static partial void SendStatusNotWatched(ILogger logger, string eventId, string statusId, int watching);
+
+    [LoggerMessage(2311, LogLevel.Debug, "Email event {EventId}: send {StatusId} ended with {SendResult}")]
+    public static partial void SendStatusFinal(ILogger logger, string eventId, string statusId, string sendResult);
+
+    [LoggerMessage(2312, LogLevel.Warning, "Email event {EventId}: send {StatusId} not followed further: {Reason}")]
+    public static partial void SendStatusGaveUp(ILogger logger, string eventId, string statusId, string reason);
+
+    [LoggerMessage(2313, LogLevel.Error, "Email event {EventId}: the final result of send {StatusId} could not be written to the ledger: {Reason}")]
+    public static partial void SendStatusNotRecorded(ILogger logger, string eventId, string statusId, string reason);
 }

@@ -8,6 +8,7 @@ using Crm.Integration.Functions.Auth0LogStream;
 using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
+using Crm.Integration.Functions.PlatformEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddHostJson();
@@ -22,6 +23,7 @@ builder.Services.AddAuth0Management(builder.Configuration);
 builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events();
+builder.Services.AddPlatformEvents(builder.Configuration);
 
 var app = builder.Build();
 app.MapHealthApi();

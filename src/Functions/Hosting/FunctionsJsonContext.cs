@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Auth0LogStream;
+using Crm.Integration.Functions.TaskSignups;
+using Crm.Integration.Functions.TransactionalEmails;
 
 namespace Crm.Integration.Functions.Hosting;
 
@@ -9,4 +11,6 @@ namespace Crm.Integration.Functions.Hosting;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Auth0LogEvent))]
 [JsonSerializable(typeof(LogStreamReceipt))]
+[JsonSerializable(typeof(TransactionalEmailData))]
+[JsonSerializable(typeof(TaskSignupData))]
 internal sealed partial class FunctionsJsonContext : JsonSerializerContext;
