@@ -33,7 +33,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
             _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
                 ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, time, NullLogger.Instance), _batcher, _contactDates, time,
             NullLogger<Auth0LogEventHandler>.Instance);
-        _trigger = new Auth0EventsTrigger(new UnusedListener(), handler, NullLogger<Auth0EventsTrigger>.Instance);
+        _trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, NullLogger<Auth0EventsTrigger>.Instance);
         _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
     }
 
@@ -221,9 +221,4 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
                 ["details"] = new JsonObject { ["body"] = new JsonObject { ["email"] = bodyEmail } },
             },
         }.ToJsonString();
-
-    private sealed class UnusedListener : IQueueListener
-    {
-        public Task RunAsync(string entity, QueueMessageHandler handler, CancellationToken stoppingToken) => Task.CompletedTask;
-    }
 }
