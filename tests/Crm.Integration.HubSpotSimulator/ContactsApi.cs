@@ -10,8 +10,29 @@ namespace Crm.Integration.HubSpotSimulator;
 /// </summary>
 public static partial class ContactsApi
 {
-    public static void MapContactsApi(this IEndpointRouteBuilder app) =>
+    public static void MapContactsApi(this IEndpointRouteBuilder app)
+    {
         app.MapPost("/crm/v3/objects/contacts/batch/upsert", UpsertAsync);
+        app.MapGet("/crm/v3/objects/contacts/{contactId}", (string contactId, string? idProperty, Portal portal) =>
+        {
+            var contact = idProperty switch
+            {
+                "email" => portal.Contacts.GetValueOrDefault(contactId.Trim().ToLowerInvariant()),
+                null or "" or "hs_object_id" => portal.Contacts.Values.FirstOrDefault(c => c.Id == contactId),
+                _ => null,
+            };
+            return contact is null
+                ? HubSpotErrors.Error(404, "OBJECT_NOT_FOUND", "Object not found.")
+                : Results.Json(new
+                {
+                    id = contact.Id,
+                    properties = new Dictionary<string, string>(contact.Properties) { ["email"] = contact.Email, ["hs_object_id"] = contact.Id },
+                    createdAt = contact.CreatedAt,
+                    updatedAt = contact.UpdatedAt,
+                    archived = false,
+                });
+        });
+    }
 
     private static async Task<IResult> UpsertAsync(HttpRequest request, Portal portal, SimulatorSettings settings)
     {

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Crm.Integration.HubSpotSimulator;
 
-/// <summary><c>POST /events/v3/send</c>: a custom event occurrence on a contact, by <c>email</c> or <c>objectId</c>.</summary>
+/// <summary>
+/// <c>POST /events/v3/send</c>: a custom event occurrence on a contact, by <c>email</c> or <c>objectId</c>. An
+/// occurrence whose <c>uuid</c> was seen before is answered 204 and not recorded again.
+/// </summary>
 public static class CustomEventsApi
 {
     public static void MapCustomEventsApi(this IEndpointRouteBuilder app) =>
@@ -23,6 +26,11 @@ public static class CustomEventsApi
             if (!known)
             {
                 return HubSpotErrors.Error(404, "OBJECT_NOT_FOUND", "No contact matches the event's email or objectId.");
+            }
+
+            if (body!["uuid"]?.GetValue<string>() is { } uuid && !portal.EventUuids.TryAdd(uuid, 0))
+            {
+                return Results.NoContent();
             }
 
             portal.Events.Enqueue(new CustomEvent(eventName, email, objectId, body!["occurredAt"]?.ToString(), body["properties"] as JsonObject, portal.Time.GetUtcNow()));

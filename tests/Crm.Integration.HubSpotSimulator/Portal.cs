@@ -26,6 +26,8 @@ public sealed class Portal(TimeProvider time)
 
     public ConcurrentQueue<CustomEvent> Events { get; } = new();
 
+    public ConcurrentDictionary<string, byte> EventUuids { get; } = new(StringComparer.Ordinal);
+
     public TrafficStats Traffic { get; } = new(time);
 
     public TimeProvider Time => time;
@@ -39,6 +41,7 @@ public sealed class Portal(TimeProvider time)
         StatusIdBySendId.Clear();
         Statuses.Clear();
         Events.Clear();
+        EventUuids.Clear();
         Traffic.Reset();
     }
 }

@@ -5,11 +5,17 @@ namespace Crm.Integration.HubSpotSimulator;
 /// <summary>
 /// Single-send (<c>POST /marketing/v3/transactional/single-email/send</c>) and its status
 /// (<c>GET /marketing/v3/email/send-statuses/{statusId}</c>). One email per <c>sendId</c>: a repeat is answered with a
-/// status whose result is <c>IDEMPOTENT_IGNORE</c> and sends nothing. Recipients at <c>bounced.example</c> and
-/// <c>blocked.example</c> give <c>PREVIOUSLY_BOUNCED</c> and <c>BLOCKED_DOMAIN</c>; a malformed one <c>INVALID_TO_ADDRESS</c>.
+/// status whose result is <c>IDEMPOTENT_IGNORE</c> and sends nothing. Results known when the request arrives come back
+/// at once, <c>COMPLETE</c>: recipients at <c>bounced.example</c> and <c>blocked.example</c> give
+/// <c>PREVIOUSLY_BOUNCED</c> and <c>BLOCKED_DOMAIN</c>, a malformed one <c>INVALID_TO_ADDRESS</c>, email id 13
+/// <c>EMAIL_DISABLED</c>. Others are <c>PENDING</c> for 100 ms, then <c>COMPLETE</c>: <c>SENT</c>, or
+/// <c>PREVIOUS_SPAM</c> for recipients at <c>spamtrap.example</c> (a failure only known after the send was accepted).
 /// </summary>
 public static class TransactionalEmailApi
 {
+    /// <summary>An email id whose email is switched off in the portal.</summary>
+    public const long DisabledEmailId = 13;
+
     private static readonly TimeSpan ProcessingTime = TimeSpan.FromMilliseconds(100);
 
     public static void MapTransactionalEmailApi(this IEndpointRouteBuilder app)
@@ -43,6 +49,8 @@ public static class TransactionalEmailApi
             result = !ContactsApi.EmailPattern().IsMatch(to) ? "INVALID_TO_ADDRESS"
                 : to.EndsWith("@bounced.example", StringComparison.OrdinalIgnoreCase) ? "PREVIOUSLY_BOUNCED"
                 : to.EndsWith("@blocked.example", StringComparison.OrdinalIgnoreCase) ? "BLOCKED_DOMAIN"
+                : emailId == DisabledEmailId ? "EMAIL_DISABLED"
+                : to.EndsWith("@spamtrap.example", StringComparison.OrdinalIgnoreCase) ? "PREVIOUS_SPAM"
                 : "SENT";
             if (result == "SENT")
             {
@@ -50,7 +58,9 @@ public static class TransactionalEmailApi
             }
         }
 
-        var status = new SendStatus(statusId, result, now);
+        // Only a send that was accepted (or one that goes out later) is processed; the rest is decided on arrival.
+        var decidedNow = result is not ("SENT" or "PREVIOUS_SPAM");
+        var status = new SendStatus(statusId, result, decidedNow ? now - ProcessingTime : now);
         portal.Statuses[statusId] = status;
         return Results.Json(Describe(status, now));
     }

@@ -37,6 +37,10 @@ internal sealed class HubSpotConnector : IAsyncDisposable
 
     public IHubSpotContacts Contacts => _provider.GetRequiredService<IHubSpotContacts>();
 
+    public ITransactionalEmail Email => _provider.GetRequiredService<ITransactionalEmail>();
+
+    public IHubSpotCustomEvents CustomEvents => _provider.GetRequiredService<IHubSpotCustomEvents>();
+
     public HubSpotRateLimiter Limiter => _provider.GetRequiredService<HubSpotRateLimiter>();
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

@@ -131,19 +131,32 @@ public sealed class HubSpotSimulatorTests
     }
 
     [Theory]
-    [InlineData("someone@bounced.example", "PREVIOUSLY_BOUNCED")]
-    [InlineData("someone@blocked.example", "BLOCKED_DOMAIN")]
-    [InlineData("not-an-address", "INVALID_TO_ADDRESS")]
-    public async Task SingleSend_UndeliverableRecipient_EndsWithItsSendResult(string to, string expected)
+    [InlineData("someone@bounced.example", 42, "PREVIOUSLY_BOUNCED")]
+    [InlineData("someone@blocked.example", 42, "BLOCKED_DOMAIN")]
+    [InlineData("not-an-address", 42, "INVALID_TO_ADDRESS")]
+    [InlineData("ada@example.com", 13, "EMAIL_DISABLED")]
+    public async Task SingleSend_KnownAtOnceNotToGo_IsAnsweredCompleteWithItsSendResult(string to, int emailId, string expected)
     {
         await using var simulator = await RunningSimulator.StartAsync();
 
         var sent = await PostAsync(simulator, "/marketing/v3/transactional/single-email/send",
-            new JsonObject { ["emailId"] = 42, ["message"] = new JsonObject { ["to"] = to, ["sendId"] = Guid.NewGuid().ToString() } });
+            new JsonObject { ["emailId"] = emailId, ["message"] = new JsonObject { ["to"] = to, ["sendId"] = Guid.NewGuid().ToString() } });
+
+        Assert.Equal(("COMPLETE", expected), ((string?)sent.Body["status"], (string?)sent.Body["sendResult"]));
+        Assert.Empty(simulator.Portal.Emails);
+    }
+
+    [Fact]
+    public async Task SingleSend_ToASpamTrap_IsAcceptedPending_AndOnlyItsStatusSaysPreviousSpam()
+    {
+        await using var simulator = await RunningSimulator.StartAsync();
+
+        var sent = await PostAsync(simulator, "/marketing/v3/transactional/single-email/send",
+            new JsonObject { ["emailId"] = 42, ["message"] = new JsonObject { ["to"] = "x@spamtrap.example", ["sendId"] = Guid.NewGuid().ToString() } });
         await Task.Delay(150);
 
-        Assert.Equal(expected, await SendResultAsync(simulator, (string)sent.Body["statusId"]!));
-        Assert.Empty(simulator.Portal.Emails);
+        Assert.Equal("PENDING", (string?)sent.Body["status"]);
+        Assert.Equal("PREVIOUS_SPAM", await SendResultAsync(simulator, (string)sent.Body["statusId"]!));
     }
 
     [Fact]
