@@ -58,8 +58,8 @@ ensure_node() {
 
 ensure_azurite() {
   ensure_node
-  if [ ! -x "$ROOT/node_modules/.bin/azurite-table" ]; then
-    say "installing Azurite (package-lock.json)"
+  if [ ! -x "$ROOT/node_modules/.bin/azurite-table" ] || [ ! -d "$ROOT/node_modules/rhea" ] || [ ! -d "$ROOT/node_modules/@azure/data-tables" ]; then
+    say "installing Azurite and the Node tools (package-lock.json)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

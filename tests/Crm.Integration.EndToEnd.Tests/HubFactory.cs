@@ -22,6 +22,7 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : 
         ["Storage:NotificationsTable"] = table,
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
+        ["Storage:EmailTemplatesTable"] = table + "Templates",
         ["ServiceBus:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["ServiceBus:ConnectTimeout"] = "00:00:03",
         ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",

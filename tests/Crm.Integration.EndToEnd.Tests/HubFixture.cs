@@ -10,14 +10,14 @@ using WireMock.Server;
 namespace Crm.Integration.EndToEnd.Tests;
 
 /// <summary>
-/// One hub for the end-to-end tests of the shared stack, with a ledger table of its own, and a watcher that collects
-/// everything dead-lettered from <c>auth0-log-events</c> so that tests can look for their own messages.
+/// One hub for the end-to-end tests of the shared stack, with tables of its own, and watchers that collect everything
+/// dead-lettered from <c>auth0-log-events</c> and <c>platform-events</c> so that tests can look for their own messages.
 /// </summary>
 public sealed class HubFixture : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
     private RawAmqp? _raw;
-    private Task? _watcher;
+    private Task[] _watchers = [];
 
     /// <summary>The Auth0 user whose signup log carries no email: the hub must read it through the Management API.</summary>
     public const string UserWithoutLoggedEmail = "auth0|e2e-no-email";
@@ -34,6 +34,13 @@ public sealed class HubFixture : IAsyncLifetime
 
     public INotificationLedger Ledger => Factory.Services.GetRequiredService<INotificationLedger>();
 
+    public IEmailTemplates Templates => Factory.Services.GetRequiredService<IEmailTemplates>();
+
+    /// <summary>The hub's <c>Lookups</c> table, for tests that change what admins would change.</summary>
+    public Azure.Data.Tables.TableClient Lookups =>
+        Factory.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(
+            Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.LookupsTable);
+
     public ConcurrentDictionary<string, Message> DeadLetters { get; } = new();
 
     public async Task InitializeAsync()
@@ -45,10 +52,16 @@ public sealed class HubFixture : IAsyncLifetime
         settings["Auth0:BaseAddress"] = _auth0.Url + "/";
         settings["Secrets:Auth0ManagementClientId"] = "e2e-client";
         settings["Secrets:Auth0ManagementClientSecret"] = "e2e-secret";
+        // Short enough that edits and waits show within a test; the behaviour is the production one.
+        settings["Lookups:CacheFor"] = "00:00:00.200";
+        settings["PlatformEvents:TemplateCacheFor"] = "00:00:00.300";
+        settings["PlatformEvents:ContactWaitDelay"] = "00:00:00.300";
+        settings["PlatformEvents:ContactWaitAttempts"] = "8";
+        settings["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.100";
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();
         _raw = await RawAmqp.ConnectAsync(TestStack.Shared);
-        _watcher = WatchDeadLettersAsync();
+        _watchers = [WatchDeadLettersAsync("auth0-log-events.dlq"), WatchDeadLettersAsync("platform-events.dlq")];
     }
 
     /// <summary>An Auth0 tenant that knows one user; any other id is 404.</summary>
@@ -64,9 +77,9 @@ public sealed class HubFixture : IAsyncLifetime
                 """{"user_id":"auth0|e2e-no-email","email":"Grace.Hopper@Example.com","given_name":"Grace","family_name":"Hopper","created_at":"2026-11-24T09:00:00.000Z"}"""));
     }
 
-    private async Task WatchDeadLettersAsync()
+    private async Task WatchDeadLettersAsync(string queue)
     {
-        var receiver = new ReceiverLink(new Session(await ConnectAsync()), "e2e-dlq-watcher", RawAmqp.QueueAddress("auth0-log-events.dlq"));
+        var receiver = new ReceiverLink(new Session(await ConnectAsync()), $"e2e-dlq-watcher-{queue}", RawAmqp.QueueAddress(queue));
         receiver.SetCredit(50);
         while (!_stop.IsCancellationRequested)
         {
@@ -93,10 +106,7 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
-        if (_watcher is not null)
-        {
-            await _watcher;
-        }
+        await Task.WhenAll(_watchers);
 
         if (_raw is not null)
         {

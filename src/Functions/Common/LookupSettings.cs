@@ -3,17 +3,26 @@ using Crm.Integration.Connectors.Storage;
 namespace Crm.Integration.Functions.Common;
 
 /// <summary>
-/// Settings admins keep in one partition of the <c>Lookups</c> table, read and kept for <see cref="CacheFor"/>, so
+/// Settings admins keep in one partition of the <c>Lookups</c> table, read and kept for <see cref="LookupsOptions.CacheFor"/>, so
 /// that an edit takes effect within a minute without a table read per message. Storage down → the settings last read
 /// (or the defaults) stay in use.
 /// </summary>
 internal sealed class LookupSettings<T>(
-    string partition, Func<IReadOnlyDictionary<string, string>, T> parse, T defaults, ILookups lookups, TimeProvider time, ILogger logger)
+    string partition, Func<IReadOnlyDictionary<string, string>, T> parse, T defaults, ILookups lookups, TimeSpan cacheFor, TimeProvider time, ILogger logger)
 {
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-
-    private readonly TimedCache<string, T> _cache = new(CacheFor, time);
+    private readonly TimedCache<string, T> _cache = new(cacheFor, time);
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Registers the settings of one partition as a singleton.</summary>
+    public static void Register(IServiceCollection services, string partition, Func<IReadOnlyDictionary<string, string>, T> parse, T defaults) =>
+        services.AddSingleton(provider => new LookupSettings<T>(
+            partition,
+            parse,
+            defaults,
+            provider.GetRequiredService<ILookups>(),
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<LookupsOptions>>().Value.CacheFor,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<LookupSettings<T>>()));
 
     public async ValueTask<T> GetAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using Crm.Integration.Connectors;
-using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
 using Microsoft.Extensions.Options;
 
@@ -11,16 +10,14 @@ internal static class ContactsServiceCollectionExtensions
     {
         services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
         services.AddSingleton<ContactBatcher>();
-        services.AddSingleton(provider => new LookupSettings<ContactPropertyNames>(
-            ContactPropertyNames.LookupPartition,
-            ContactPropertyNames.From,
-            ContactPropertyNames.Defaults,
-            provider.GetRequiredService<ILookups>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<ContactPropertyNames>>()));
+        services.AddValidatedOptions<LookupsOptions, LookupsOptionsValidator>(configuration.GetSection(LookupsOptions.SectionName));
+        LookupSettings<ContactPropertyNames>.Register(services, ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults);
         return services;
     }
 }
+
+[OptionsValidator]
+internal sealed partial class LookupsOptionsValidator : IValidateOptions<LookupsOptions>;
 
 [OptionsValidator]
 internal sealed partial class ContactBatchingOptionsValidator : IValidateOptions<ContactBatchingOptions>;

@@ -1,6 +1,5 @@
 using Crm.Integration.Connectors;
 using Crm.Integration.Connectors.ServiceBus;
-using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.TaskSignups;
 using Crm.Integration.Functions.TransactionalEmails;
@@ -24,13 +23,7 @@ internal static class PlatformEventsServiceCollectionExtensions
         services.AddSingleton<SendStatusWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<SendStatusWatcher>());
         services.AddSingleton<TransactionalEmailHandler>();
-        services.AddSingleton(provider => new LookupSettings<TaskSignupSettings>(
-            TaskSignupSettings.LookupPartition,
-            TaskSignupSettings.From,
-            TaskSignupSettings.Defaults,
-            provider.GetRequiredService<ILookups>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<TaskSignupSettings>>()));
+        LookupSettings<TaskSignupSettings>.Register(services, TaskSignupSettings.LookupPartition, TaskSignupSettings.From, TaskSignupSettings.Defaults);
         services.AddSingleton<TaskSignupHandler>();
         services.AddHostedService<PlatformEventsTrigger>();
         return services;

@@ -31,7 +31,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
         _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
         var handler = new Auth0LogEventHandler(
             _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
-                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, time, NullLogger.Instance), _batcher, _contactDates, time,
+                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, TimeSpan.FromSeconds(30), time, NullLogger.Instance), _batcher, _contactDates, time,
             NullLogger<Auth0LogEventHandler>.Instance);
         _trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, NullLogger<Auth0EventsTrigger>.Instance);
         _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);

@@ -30,7 +30,7 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
             Ledger, new EmailTemplateCatalog(Templates, settings, Time), recipients, Email, Watcher, Time, NullLogger<TransactionalEmailHandler>.Instance);
         var taskSignups = new TaskSignupHandler(
             Ledger,
-            new LookupSettings<TaskSignupSettings>(TaskSignupSettings.LookupPartition, TaskSignupSettings.From, TaskSignupSettings.Defaults, Lookups, Time, NullLogger.Instance),
+            new LookupSettings<TaskSignupSettings>(TaskSignupSettings.LookupPartition, TaskSignupSettings.From, TaskSignupSettings.Defaults, Lookups, TimeSpan.FromSeconds(30), Time, NullLogger.Instance),
             Contacts,
             CustomEvents,
             Batcher,
