@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the hub locally: installs what is missing, brings up the local stack (Azurite on 10002, RabbitMQ on 5672),
 # starts the HubSpot simulator on http://127.0.0.1:7080 unless a real HubSpot is configured (both HubSpot__BaseAddress
-# and Secrets__HubSpotAccessToken set), and runs the host on http://127.0.0.1:7071 until Ctrl+C.
+# and Secrets__HubSpotAccessToken set), writes the sample email template (samples/platform-events/email-templates.json)
+# into the EmailTemplates table, and runs the host on http://127.0.0.1:7071 until Ctrl+C.
 # The stack keeps running afterwards (scripts/stack.sh down ends it); the simulator stops with the hub.
 set -euo pipefail
 
@@ -26,6 +27,11 @@ if [ -z "${HubSpot__BaseAddress:-}" ] || [ -z "${Secrets__HubSpotAccessToken:-}"
   echo "[run] HubSpot simulator on $HubSpot__BaseAddress (contacts: $HubSpot__BaseAddress/_simulator/contacts, log .stack/simulator.log)"
 fi
 
+node scripts/tools/seed-templates.mjs --file samples/platform-events/email-templates.json | sed 's/^/[run] /'
+
 echo "[run] Auth0 log-stream token: the Authorization header must be '$Secrets__Auth0LogStreamToken'"
 echo "[run] send a sample: curl -i -H \"Authorization: $Secrets__Auth0LogStreamToken\" -H 'Content-Type: application/json' --data-binary @samples/auth0-log-batch.json http://127.0.0.1:7071/api/auth0/log-stream"
+echo "[run] publish platform events (another terminal): node scripts/tools/publish-event.mjs --file samples/platform-events/transactional-email.json"
+echo "[run]                                            node scripts/tools/publish-event.mjs --file samples/platform-events/task-signup.json"
+echo "[run] then look at $HubSpot__BaseAddress/_simulator/emails and /_simulator/contacts"
 dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot "$ROOT/src/Functions"

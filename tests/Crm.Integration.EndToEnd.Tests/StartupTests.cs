@@ -25,6 +25,11 @@ public sealed class StartupTests
         { "ServiceBus:Entities:auth0-log-events", "", "ServiceBus:Entities:auth0-log-events is not set" },
         { "Storage:NotificationsTable", "bad-name!", "A table name is 3 to 63 letters and digits" },
         { "AzureFunctionsJobHost:extensions:serviceBus:maxConcurrentCalls", "0", "MaxConcurrentCalls" },
+        { "ServiceBus:Entities:platform-events", "", "ServiceBus:Entities:platform-events is not set" },
+        { "Storage:EmailTemplatesTable", "x", "A table name is 3 to 63 letters and digits" },
+        { "PlatformEvents:ContactWaitAttempts", "0", "ContactWaitAttempts" },
+        { "PlatformEvents:TemplateCacheFor", "01:00:00", "TemplateCacheFor" },
+        { "Lookups:CacheFor", "-00:00:01", "CacheFor" },
     };
 
     [Theory]

@@ -70,7 +70,7 @@ internal sealed class Auth0LogEventHandler(
         var plan = Auth0ContactPlan.For(data, profile, await properties.GetAsync(cancellationToken).ConfigureAwait(false));
         if (plan.Rejection is { } rejection)
         {
-            return (new NotificationOutcome(NotificationStatus.Rejected, $"{rejection.Reason}: {rejection.Description}"), rejection);
+            return LedgerOutcomes.Rejected(rejection);
         }
 
         var change = plan.Change!;
@@ -111,6 +111,5 @@ internal sealed class Auth0LogEventHandler(
         return properties;
     }
 
-    private static (NotificationOutcome, HandlerOutcome) Failed(HandlerOutcome transient) =>
-        (new NotificationOutcome(NotificationStatus.Failed, $"{transient.Reason}: {transient.Description}"), transient);
+    private static (NotificationOutcome, HandlerOutcome) Failed(HandlerOutcome transient) => LedgerOutcomes.Failed(transient);
 }

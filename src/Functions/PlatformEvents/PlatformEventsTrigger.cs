@@ -31,7 +31,7 @@ internal sealed class PlatformEventsTrigger(
         {
             // The message id (or, without one, the body's hash) keys the row, so that support can find the message in the DLQ.
             var sourceId = message.MessageId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(message.Body.Span));
-            var reason = $"{rejection.Reason}: {rejection.Description}";
+            var reason = LedgerOutcomes.Describe(rejection);
             await ledger.RecordRejectedAsync(new NotificationReceipt(sourceId, Channel, message.Subject ?? "unknown", time.GetUtcNow()), reason, cancellationToken)
                 .ConfigureAwait(false);
             Log.PlatformEventUnreadable(logger, message.MessageId, rejection.Reason!);

@@ -52,7 +52,7 @@ internal sealed class TaskSignupHandler(
         if (data?.Id is not { Length: > 0 } userTaskId)
         {
             var rejection = HandlerOutcome.Permanent(shapeProblem is null ? "MissingTaskSignupId" : "MalformedEvent", shapeProblem ?? "The task_signup data has no id (the user-task id).");
-            await ledger.RecordRejectedAsync(Receipt(platformEvent.Id), $"{rejection.Reason}: {rejection.Description}", cancellationToken).ConfigureAwait(false);
+            await ledger.RecordRejectedAsync(Receipt(platformEvent.Id), LedgerOutcomes.Describe(rejection), cancellationToken).ConfigureAwait(false);
             return rejection;
         }
 
@@ -239,10 +239,8 @@ internal sealed class TaskSignupHandler(
 
     private NotificationReceipt Receipt(string sourceId) => new(sourceId, Channel, NotificationType, time.GetUtcNow());
 
-    private static (NotificationOutcome, HandlerOutcome) Rejected(HandlerOutcome rejection) =>
-        (new NotificationOutcome(NotificationStatus.Rejected, $"{rejection.Reason}: {rejection.Description}"), rejection);
+    private static (NotificationOutcome, HandlerOutcome) Rejected(HandlerOutcome rejection) => LedgerOutcomes.Rejected(rejection);
 
-    private static (NotificationOutcome, HandlerOutcome) Failed(HandlerOutcome transient) =>
-        (new NotificationOutcome(NotificationStatus.Failed, $"{transient.Reason}: {transient.Description}"), transient);
+    private static (NotificationOutcome, HandlerOutcome) Failed(HandlerOutcome transient) => LedgerOutcomes.Failed(transient);
 
 }

@@ -38,7 +38,7 @@ internal sealed class TransactionalEmailHandler(
         catch (JsonException ex)
         {
             var rejection = HandlerOutcome.Permanent("MalformedEvent", $"The transactional_email data does not have the expected shape: {ex.Message}");
-            await ledger.RecordRejectedAsync(receipt, Describe(rejection), cancellationToken).ConfigureAwait(false);
+            await ledger.RecordRejectedAsync(receipt, LedgerOutcomes.Describe(rejection), cancellationToken).ConfigureAwait(false);
             return rejection;
         }
 
@@ -94,7 +94,7 @@ internal sealed class TransactionalEmailHandler(
         {
             var failed = unresolved!.Value;
             return failed.Kind == OutcomeKind.Transient
-                ? (new NotificationOutcome(NotificationStatus.Failed, Describe(failed), Template: templateName), failed)
+                ? (new NotificationOutcome(NotificationStatus.Failed, LedgerOutcomes.Describe(failed), Template: templateName), failed)
                 : Rejected(templateName, null, failed);
         }
 
@@ -118,7 +118,7 @@ internal sealed class TransactionalEmailHandler(
                 return (outcome with { Template = templateName, Recipient = fingerprint }, verdict);
             case SendOutcomeKind.Transient:
                 var transient = HandlerOutcome.Transient("HubSpotUnavailable", $"HubSpot did not take the send now: {answer.Error}");
-                return (new NotificationOutcome(NotificationStatus.Failed, Describe(transient), Template: templateName, Recipient: fingerprint), transient);
+                return (new NotificationOutcome(NotificationStatus.Failed, LedgerOutcomes.Describe(transient), Template: templateName, Recipient: fingerprint), transient);
             default:
                 return Rejected(templateName, fingerprint, HandlerOutcome.Permanent("HubSpotRejected", $"HubSpot refused the send: {answer.Error}"));
         }
@@ -170,8 +170,6 @@ internal sealed class TransactionalEmailHandler(
     }
 
     private static (NotificationOutcome, HandlerOutcome) Rejected(string? template, string? recipient, HandlerOutcome rejection) =>
-        (new NotificationOutcome(NotificationStatus.Rejected, Describe(rejection), Template: template, Recipient: recipient), rejection);
-
-    private static string Describe(HandlerOutcome outcome) => $"{outcome.Reason}: {outcome.Description}";
+        (LedgerOutcomes.Rejected(rejection).Outcome with { Template = template, Recipient = recipient }, rejection);
 
 }
