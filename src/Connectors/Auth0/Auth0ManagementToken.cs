@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Crm.Integration.Connectors.Secrets;
 using Microsoft.Extensions.Options;
@@ -32,22 +33,15 @@ internal sealed class Auth0ManagementToken(IHttpClientFactory clients, ISecretSt
                 return renewed.Token;
             }
 
-            var clientId = await secrets.GetAsync(SecretNames.Auth0ManagementClientId, cancellationToken).ConfigureAwait(false);
-            var clientSecret = await secrets.GetAsync(SecretNames.Auth0ManagementClientSecret, cancellationToken).ConfigureAwait(false);
-            if (clientId is null || clientSecret is null)
+            var response = await RequestTokenAsync(rereadCredentials: false, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                throw new Auth0UnavailableException(
-                    $"Secrets '{SecretNames.Auth0ManagementClientId}' and '{SecretNames.Auth0ManagementClientSecret}' are needed to read Auth0 users.");
+                // The client secret may have been rotated in the vault since it was read: read it again, once.
+                response.Dispose();
+                response = await RequestTokenAsync(rereadCredentials: true, cancellationToken).ConfigureAwait(false);
             }
 
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["client_id"] = clientId,
-                ["client_secret"] = clientSecret,
-                ["audience"] = options.Value.EffectiveAudience,
-            });
-            using var response = await clients.CreateClient(HttpClientName).PostAsync("oauth/token", form, cancellationToken).ConfigureAwait(false);
+            using var answered = response;
             if (!response.IsSuccessStatusCode)
             {
                 throw new Auth0UnavailableException($"Auth0 refused a Management API token: {(int)response.StatusCode} {response.ReasonPhrase}.");
@@ -63,5 +57,28 @@ internal sealed class Auth0ManagementToken(IHttpClientFactory clients, ISecretSt
         {
             _gate.Release();
         }
+    }
+
+    private async Task<HttpResponseMessage> RequestTokenAsync(bool rereadCredentials, CancellationToken cancellationToken)
+    {
+        var clientId = await Secret(SecretNames.Auth0ManagementClientId).ConfigureAwait(false);
+        var clientSecret = await Secret(SecretNames.Auth0ManagementClientSecret).ConfigureAwait(false);
+        if (clientId is null || clientSecret is null)
+        {
+            throw new Auth0UnavailableException(
+                $"Secrets '{SecretNames.Auth0ManagementClientId}' and '{SecretNames.Auth0ManagementClientSecret}' are needed to read Auth0 users.");
+        }
+
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+            ["audience"] = options.Value.EffectiveAudience,
+        });
+        return await clients.CreateClient(HttpClientName).PostAsync("oauth/token", form, cancellationToken).ConfigureAwait(false);
+
+        ValueTask<string?> Secret(string name) =>
+            rereadCredentials ? secrets.RefreshAsync(name, cancellationToken) : secrets.GetAsync(name, cancellationToken);
     }
 }

@@ -2,10 +2,15 @@ using Crm.Integration.Connectors.Secrets;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
-/// <summary>A private-app token from the secret store, read on every call so that a rotated token is used at once.</summary>
+/// <summary>
+/// A private-app token from the secret store. After HubSpot refused it, the store reads it again from its source, so
+/// that a token rotated in Key Vault is used at once instead of at the next scheduled read.
+/// </summary>
 internal sealed class PrivateAppTokenSource(ISecretStore secrets) : IHubSpotTokenSource
 {
     public async ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken) =>
-        await secrets.GetAsync(SecretNames.HubSpotAccessToken, cancellationToken).ConfigureAwait(false)
+        await (afterRejection
+            ? secrets.RefreshAsync(SecretNames.HubSpotAccessToken, cancellationToken)
+            : secrets.GetAsync(SecretNames.HubSpotAccessToken, cancellationToken)).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"Secret '{SecretNames.HubSpotAccessToken}' is not set.");
 }

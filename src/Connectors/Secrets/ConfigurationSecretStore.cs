@@ -15,4 +15,6 @@ internal sealed class ConfigurationSecretStore(IConfiguration configuration) : I
         var value = configuration[$"{SectionName}:{name}"];
         return ValueTask.FromResult(string.IsNullOrWhiteSpace(value) ? null : value);
     }
+
+    public ValueTask<string?> RefreshAsync(string name, CancellationToken cancellationToken) => GetAsync(name, cancellationToken);
 }

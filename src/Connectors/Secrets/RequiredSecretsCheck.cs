@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Secrets;
 
@@ -10,7 +11,7 @@ public sealed record RequiredSecret(string Name, string NeededFor);
 /// Fails closed: the host does not start while a required secret is missing, and says which (never a value).
 /// Each part of the host declares its own with <see cref="RequiredSecretsExtensions.AddRequiredSecret"/>.
 /// </summary>
-internal sealed class RequiredSecretsCheck(ISecretStore secrets, IEnumerable<RequiredSecret> required) : IHostedService
+internal sealed class RequiredSecretsCheck(ISecretStore secrets, IEnumerable<RequiredSecret> required, IOptions<KeyVaultOptions> vault) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,8 +20,10 @@ internal sealed class RequiredSecretsCheck(ISecretStore secrets, IEnumerable<Req
         {
             if (await secrets.GetAsync(secret.Name, cancellationToken).ConfigureAwait(false) is null)
             {
-                missing.Add($"Secret '{secret.Name}' is not set (configuration Secrets:{secret.Name}, environment variable " +
-                    $"Secrets__{secret.Name}); it is needed for {secret.NeededFor}.");
+                var where = vault.Value.VaultUri is { } uri
+                    ? $"no secret of that name in Key Vault {uri}"
+                    : $"configuration Secrets:{secret.Name}, environment variable Secrets__{secret.Name}";
+                missing.Add($"Secret '{secret.Name}' is not set ({where}); it is needed for {secret.NeededFor}.");
             }
         }
 

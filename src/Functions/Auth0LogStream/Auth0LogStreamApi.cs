@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using Crm.Integration.Connectors.Secrets;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -26,15 +25,14 @@ internal static class Auth0LogStreamApi
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext http,
-        ISecretStore secrets,
+        LogStreamTokens tokens,
         Auth0LogStreamHandler handler,
         IOptionsMonitor<Auth0LogStreamOptions> options,
         ILogger<Auth0LogStreamHandler> logger,
         CancellationToken cancellationToken)
     {
         // Authenticate before reading the body, so an unauthenticated caller cannot make the host buffer megabytes.
-        var token = await secrets.GetAsync(SecretNames.Auth0LogStreamToken, cancellationToken).ConfigureAwait(false);
-        var authentication = LogStreamAuthenticator.Authenticate(http.Request.Headers.Authorization.ToString(), [token]);
+        var authentication = await tokens.AuthenticateAsync(http.Request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
         if (authentication != LogStreamAuthentication.Valid)
         {
             Log.LogStreamUnauthenticated(logger, authentication);

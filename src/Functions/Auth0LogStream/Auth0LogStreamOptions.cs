@@ -18,4 +18,11 @@ public sealed class Auth0LogStreamOptions
     [Required]
     [MinLength(1)]
     public string[] ForwardedTypes { get; set; } = ["s", "ss"];
+
+    /// <summary>
+    /// After the token in the secret store changes, the previous one is still accepted this long, so that deliveries do
+    /// not fail while Auth0's stream setting is changed to the new token. Zero: only the current token.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan PreviousTokenGracePeriod { get; set; } = TimeSpan.FromHours(1);
 }

@@ -15,6 +15,7 @@ internal static class Auth0LogStreamServiceCollectionExtensions
                 $"{Auth0LogStreamOptions.SectionName}:ForwardedTypes may only name log types that have a handler: {string.Join(", ", Auth0EventTypes.Handled)}.");
         services.AddSingleton<Auth0LogStreamMetrics>();
         services.AddSingleton<Auth0LogStreamHandler>();
+        services.AddSingleton<LogStreamTokens>();
         // Fails closed: without a token the webhook would have to accept every caller or none.
         services.AddRequiredSecret(SecretNames.Auth0LogStreamToken, "authenticating Auth0 log-stream deliveries");
         return services;
