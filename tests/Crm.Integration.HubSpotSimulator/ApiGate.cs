@@ -12,7 +12,7 @@ public sealed class ApiGate(RequestDelegate next, SimulatorSettings settings, Ro
     public async Task InvokeAsync(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "";
-        if (path.StartsWith("/_simulator", StringComparison.Ordinal) || path == "/")
+        if (path.StartsWith("/_simulator", StringComparison.Ordinal) || path.StartsWith("/oauth/", StringComparison.Ordinal) || path == "/")
         {
             await next(http);
             return;
@@ -20,8 +20,15 @@ public sealed class ApiGate(RequestDelegate next, SimulatorSettings settings, Ro
 
         var options = settings.Current;
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-            || (options.AccessToken is { } token && authorization["Bearer ".Length..] != token))
+        var bearer = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+        if (bearer is not null && portal.IssuedTokens.TryGetValue(bearer, out var expires) && portal.Time.GetUtcNow() >= expires)
+        {
+            portal.Traffic.Record(path, 401);
+            await HubSpotErrors.Error(401, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.").ExecuteAsync(http);
+            return;
+        }
+
+        if (bearer is null || (options.AccessToken is { } token && bearer != token && !portal.IssuedTokens.ContainsKey(bearer)))
         {
             portal.Traffic.Record(path, 401);
             await HubSpotErrors.Error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found or not valid.").ExecuteAsync(http);

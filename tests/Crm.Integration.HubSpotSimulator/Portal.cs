@@ -28,6 +28,11 @@ public sealed class Portal(TimeProvider time)
 
     public ConcurrentDictionary<string, byte> EventUuids { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>OAuth access tokens issued, with when each expires.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> IssuedTokens { get; } = new(StringComparer.Ordinal);
+
+    public int TokenRequests;
+
     public TrafficStats Traffic { get; } = new(time);
 
     public TimeProvider Time => time;
@@ -42,6 +47,8 @@ public sealed class Portal(TimeProvider time)
         Statuses.Clear();
         Events.Clear();
         EventUuids.Clear();
+        IssuedTokens.Clear();
+        TokenRequests = 0;
         Traffic.Reset();
     }
 }

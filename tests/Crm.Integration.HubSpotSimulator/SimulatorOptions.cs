@@ -23,8 +23,19 @@ public sealed class SimulatorOptions
     [Range(0.0, 1.0)]
     public double FaultRate { get; set; }
 
-    /// <summary>When set, the only bearer token accepted; otherwise any bearer token is.</summary>
+    /// <summary>When set, the only private-app token accepted (tokens issued through OAuth are accepted too); otherwise any bearer token is.</summary>
     public string? AccessToken { get; set; }
+
+    /// <summary>The OAuth app and the refresh token <c>POST /oauth/v1/token</c> accepts; no refresh token set: every refresh is refused.</summary>
+    public string OAuthClientId { get; set; } = "simulator-client";
+
+    public string OAuthClientSecret { get; set; } = "simulator-secret";
+
+    public string? OAuthRefreshToken { get; set; }
+
+    /// <summary>Lifetime of issued access tokens (HubSpot: 1800 s).</summary>
+    [Range(1, 86_400)]
+    public int OAuthTokenLifetimeSeconds { get; set; } = 1800;
 
     /// <summary>Contact properties that exist in the portal; writing another is rejected as HubSpot does.</summary>
     public string[] ContactProperties { get; set; } =

@@ -2,6 +2,16 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
+/// <summary>How the hub proves itself to HubSpot.</summary>
+public enum HubSpotAuthentication
+{
+    /// <summary>A private-app access token (secret <c>HubSpotAccessToken</c>).</summary>
+    PrivateApp,
+
+    /// <summary>An OAuth app: access tokens from the refresh token (secrets <c>HubSpotClientId</c>, <c>HubSpotClientSecret</c>, <c>HubSpotRefreshToken</c>).</summary>
+    OAuth,
+}
+
 /// <summary>The HubSpot portal and its budget. Bound from the <c>HubSpot</c> configuration section.</summary>
 public sealed class HubSpotOptions
 {
@@ -10,6 +20,16 @@ public sealed class HubSpotOptions
     /// <summary>API root: <c>https://api.hubapi.com</c>, or the simulator (<c>http://127.0.0.1:7080</c>).</summary>
     [Required]
     public Uri BaseAddress { get; set; } = new("https://api.hubapi.com");
+
+    public HubSpotAuthentication Authentication { get; set; } = HubSpotAuthentication.PrivateApp;
+
+    /// <summary>An OAuth access token is renewed this long before HubSpot says it expires (they live about 30 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:15:00")]
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After HubSpot refused the refresh token, how often the hub tries again (reading the secret anew).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReauthorizationRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Requests per rolling ten seconds for this app (Free/Starter 100, Professional/Enterprise 190).</summary>
     [Range(1, 10_000)]

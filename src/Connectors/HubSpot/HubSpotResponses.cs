@@ -60,7 +60,7 @@ internal static class HubSpotResponses
         try
         {
             var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.ErrorBody, cancellationToken).ConfigureAwait(false);
-            return new HubSpotError((int)response.StatusCode, body?.Message ?? response.ReasonPhrase ?? "No message.", body?.Category ?? body?.PolicyName, body?.CorrelationId);
+            return new HubSpotError((int)response.StatusCode, body?.Message ?? response.ReasonPhrase ?? "No message.", body?.Category ?? body?.PolicyName ?? (body?.Status is "error" ? null : body?.Status), body?.CorrelationId);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {

@@ -18,8 +18,23 @@ public static class HubSpotServiceCollectionExtensions
     {
         services.AddValidatedOptions<HubSpotOptions, HubSpotOptionsValidator>(configuration.GetSection(HubSpotOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IHubSpotTokenSource, PrivateAppTokenSource>();
-        services.AddRequiredSecret(SecretNames.HubSpotAccessToken, "HubSpot API calls");
+        if (configuration.GetSection(HubSpotOptions.SectionName).GetValue<HubSpotAuthentication?>(nameof(HubSpotOptions.Authentication)) == HubSpotAuthentication.OAuth)
+        {
+            services.TryAddSingleton<IHubSpotTokenSource, HubSpotOAuthTokenSource>();
+            services.AddHttpClient(HubSpotOAuthTokenSource.HttpClientName, (provider, http) =>
+                    http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value.BaseAddress)
+                .AddStandardResilienceHandler();
+            services.AddRequiredSecret(SecretNames.HubSpotClientId, "HubSpot OAuth")
+                .AddRequiredSecret(SecretNames.HubSpotClientSecret, "HubSpot OAuth")
+                .AddRequiredSecret(SecretNames.HubSpotRefreshToken, "HubSpot OAuth");
+        }
+        else
+        {
+            services.TryAddSingleton<IHubSpotTokenSource, PrivateAppTokenSource>();
+            services.AddRequiredSecret(SecretNames.HubSpotAccessToken, "HubSpot API calls");
+        }
+
+        services.AddHealthChecks().AddCheck<HubSpotAuthorizationHealthCheck>("hubspot", tags: ["ready"]);
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value;

@@ -1,8 +1,32 @@
 namespace Crm.Integration.Connectors.HubSpot;
 
-/// <summary>Where the bearer token comes from: a private-app token now; OAuth access tokens later.</summary>
+/// <summary>Where the bearer token comes from: a private-app token, or OAuth access tokens from a refresh token.</summary>
 public interface IHubSpotTokenSource
 {
-    /// <summary>The token to send. With <paramref name="afterRejection"/>, HubSpot refused the last one: get a fresh one.</summary>
+    /// <summary>
+    /// The token to send. With <paramref name="afterRejection"/>, HubSpot refused the last one: get a fresh one. Throws
+    /// <see cref="HubSpotAuthorizationException"/> when no token can be had until someone re-authorises the app.
+    /// </summary>
     ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken);
+
+    /// <summary>Why the hub cannot call HubSpot until someone acts (e.g. a refused refresh token), or null.</summary>
+    string? AuthorizationProblem { get; }
+}
+
+/// <summary>HubSpot will not issue tokens to the hub until the app is re-authorised; retrying now is pointless.</summary>
+public sealed class HubSpotAuthorizationException : Exception
+{
+    public HubSpotAuthorizationException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public HubSpotAuthorizationException()
+    {
+    }
+
+    public HubSpotAuthorizationException(string message)
+        : base(message)
+    {
+    }
 }

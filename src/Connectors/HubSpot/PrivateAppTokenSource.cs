@@ -8,6 +8,8 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// </summary>
 internal sealed class PrivateAppTokenSource(ISecretStore secrets) : IHubSpotTokenSource
 {
+    public string? AuthorizationProblem => null;
+
     public async ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken) =>
         await (afterRejection
             ? secrets.RefreshAsync(SecretNames.HubSpotAccessToken, cancellationToken)

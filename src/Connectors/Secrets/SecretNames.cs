@@ -11,6 +11,13 @@ public static class SecretNames
 
     public const string Auth0ManagementClientSecret = "Auth0ManagementClientSecret";
 
-    /// <summary>A HubSpot private-app access token (OAuth comes with Key Vault).</summary>
+    /// <summary>A HubSpot private-app access token (with <c>HubSpot:Authentication</c> = <c>PrivateApp</c>).</summary>
     public const string HubSpotAccessToken = "HubSpotAccessToken";
+
+    /// <summary>The HubSpot OAuth app's client id, client secret and the portal's refresh token (with <c>HubSpot:Authentication</c> = <c>OAuth</c>).</summary>
+    public const string HubSpotClientId = "HubSpotClientId";
+
+    public const string HubSpotClientSecret = "HubSpotClientSecret";
+
+    public const string HubSpotRefreshToken = "HubSpotRefreshToken";
 }

@@ -10,7 +10,7 @@ internal sealed class HubSpotConnector : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public HubSpotConnector(Uri baseAddress, IHubSpotTokenSource? tokens = null, Dictionary<string, string?>? settings = null)
+    public HubSpotConnector(Uri baseAddress, IHubSpotTokenSource? tokens = null, Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -25,15 +25,29 @@ internal sealed class HubSpotConnector : IAsyncDisposable
             values[key] = value;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddSecrets(configuration);
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddSecrets(Configuration);
         if (tokens is not null)
         {
             services.AddSingleton(tokens);
         }
 
-        _provider = services.AddHubSpot(configuration).BuildServiceProvider();
+        _provider = services.AddHubSpot(Configuration).BuildServiceProvider();
     }
+
+    /// <summary>The settings and secrets (<c>Secrets:*</c>) in force; a test may change them, as an operator would.</summary>
+    public IConfigurationRoot Configuration { get; }
+
+    public IHubSpotTokenSource Tokens => _provider.GetRequiredService<IHubSpotTokenSource>();
+
+    public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport> HealthAsync() =>
+        _provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync();
 
     public IHubSpotContacts Contacts => _provider.GetRequiredService<IHubSpotContacts>();
 

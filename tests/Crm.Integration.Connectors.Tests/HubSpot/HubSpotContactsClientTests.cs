@@ -200,6 +200,8 @@ public sealed class HubSpotContactsClientTests : IDisposable
     {
         public int Refreshes { get; private set; }
 
+        public string? AuthorizationProblem => null;
+
         public ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken)
         {
             if (afterRejection)
