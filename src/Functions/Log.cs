@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(2313, LogLevel.Error, "Email event {EventId}: the final result of send {StatusId} could not be written to the ledger: {Reason}")]
     public static partial void SendStatusNotRecorded(ILogger logger, string eventId, string statusId, string reason);
+
+    [LoggerMessage(2400, LogLevel.Critical, "Queue triggers stopped: HubSpot issues no tokens ({Problem}). Events wait on the queues.")]
+    public static partial void HubSpotLaneStopped(ILogger logger, string problem);
+
+    [LoggerMessage(2401, LogLevel.Warning, "HubSpot issues tokens again: queue triggers resume")]
+    public static partial void HubSpotLaneResumed(ILogger logger);
 }

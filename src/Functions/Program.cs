@@ -24,6 +24,7 @@ builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events();
 builder.Services.AddPlatformEvents(builder.Configuration);
+builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();
 app.MapHealthApi();

@@ -30,6 +30,11 @@ public sealed class StartupTests
         { "PlatformEvents:ContactWaitAttempts", "0", "ContactWaitAttempts" },
         { "PlatformEvents:TemplateCacheFor", "01:00:00", "TemplateCacheFor" },
         { "Lookups:CacheFor", "-00:00:01", "CacheFor" },
+        { "KeyVault:VaultUri", "http://vault.example/", "KeyVault:VaultUri must be an absolute https:// address" },
+        { "KeyVault:RefreshInterval", "00:00:00", "RefreshInterval" },
+        { "HubSpot:Authentication", "OAuth", "Secret 'HubSpotClientId' is not set" },
+        { "HubSpot:TokenRefreshMargin", "01:00:00", "TokenRefreshMargin" },
+        { "Auth0LogStream:PreviousTokenGracePeriod", "30.00:00:00", "PreviousTokenGracePeriod" },
     };
 
     [Theory]

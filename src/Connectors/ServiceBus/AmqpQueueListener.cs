@@ -15,6 +15,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 internal sealed class AmqpQueueListener(
     AmqpConnection connection,
     QueueListenerStatus status,
+    ReceiveGate gate,
     IOptions<ServiceBusOptions> options,
     IOptions<ServiceBusTriggerOptions> triggerOptions,
     TimeProvider timeProvider,
@@ -53,6 +54,7 @@ internal sealed class AmqpQueueListener(
             ReceiverLink? link = null;
             try
             {
+                await gate.WaitOpenAsync(stoppingToken).ConfigureAwait(false);
                 var amqpConnection = await connection.GetAsync(stoppingToken).ConfigureAwait(false);
                 session = new Session(amqpConnection);
                 link = await AmqpLinks.AttachReceiverAsync(session, address, _options.ConnectTimeout, stoppingToken).ConfigureAwait(false);
@@ -67,6 +69,15 @@ internal sealed class AmqpQueueListener(
                 if (await ReceiveUntilLostAsync(entity, link, handler, handlerSlots, stoppingToken).ConfigureAwait(false))
                 {
                     failures = 0;
+                }
+
+                if (!gate.IsOpen && !stoppingToken.IsCancellationRequested)
+                {
+                    // Settle what is in hand on this link before it detaches; the queue keeps the rest.
+                    await WaitForHandlersAsync(handlerSlots, stoppingToken).ConfigureAwait(false);
+                    status.Failed(entity, $"receiving paused: {gate.ClosedBecause}");
+                    Log.ReceiverPaused(logger, entity, gate.ClosedBecause);
+                    continue;
                 }
 
                 status.Failed(entity, $"link lost: {link.Error?.Condition} {link.Error?.Description}".TrimEnd());
@@ -105,7 +116,7 @@ internal sealed class AmqpQueueListener(
         string entity, ReceiverLink link, QueueMessageHandler handler, SemaphoreSlim handlerSlots, CancellationToken stoppingToken)
     {
         var received = false;
-        while (!stoppingToken.IsCancellationRequested && !IsLost(link))
+        while (!stoppingToken.IsCancellationRequested && !IsLost(link) && gate.IsOpen)
         {
             await handlerSlots.WaitAsync(stoppingToken).ConfigureAwait(false);
             Message? message;
@@ -216,6 +227,17 @@ internal sealed class AmqpQueueListener(
     /// On stop, waits until every running handler has settled its message (by holding every slot), so that the link
     /// is closed with nothing left half done. Bounded: a handler stuck past the timeout is redelivered later.
     /// </summary>
+    private async Task WaitForHandlersAsync(SemaphoreSlim handlerSlots, CancellationToken stoppingToken)
+    {
+        var waited = TimeSpan.Zero;
+        var step = TimeSpan.FromMilliseconds(50);
+        while (handlerSlots.CurrentCount < _trigger.MaxConcurrentCalls && waited < DrainTimeout && !stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(step, timeProvider, stoppingToken).ConfigureAwait(false);
+            waited += step;
+        }
+    }
+
     private async Task DrainHandlersAsync(string entity, SemaphoreSlim handlerSlots)
     {
         using var timeout = new CancellationTokenSource(DrainTimeout, timeProvider);

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(1133, LogLevel.Warning, "Could not settle message {MessageId} on {Entity} as {Settlement}; the broker will redeliver it: {Reason}")]
     public static partial void SettlementLost(ILogger logger, string entity, string? messageId, SettlementKind settlement, string reason);
+
+    [LoggerMessage(1140, LogLevel.Warning, "Receiving from {Entity} paused until the gate opens: {Reason}")]
+    public static partial void ReceiverPaused(ILogger logger, string entity, string? reason);
 }

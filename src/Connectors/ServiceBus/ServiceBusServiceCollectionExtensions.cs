@@ -19,6 +19,7 @@ public static class ServiceBusServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AmqpConnection>();
         services.AddSingleton<QueueListenerStatus>();
+        services.AddSingleton<ReceiveGate>();
         services.AddSingleton<IQueueSender, AmqpQueueSender>();
         services.AddSingleton<IQueueListener, AmqpQueueListener>();
         services.AddHealthChecks().AddCheck<ServiceBusHealthCheck>("servicebus", tags: ["ready"]);
