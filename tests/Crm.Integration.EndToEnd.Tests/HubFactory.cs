@@ -1,11 +1,13 @@
 using Crm.Integration.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Integration.EndToEnd.Tests;
 
 /// <summary>The hub's host as Program.cs builds it, pointed at a test stack through ordinary settings.</summary>
-public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string Token = "e2e-log-stream-token";
 
@@ -35,6 +37,11 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings) : 
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

@@ -17,6 +17,13 @@ public sealed class KeyVaultOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A secret a peer refused is read again at once, but not more often than this: refusals can come in floods (a
+    /// misconfigured sender), and they may not each cost a vault read.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MinimumRereadInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Per-request timeout of the vault client; it retries twice within the call.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);

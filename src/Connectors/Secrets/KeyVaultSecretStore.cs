@@ -9,15 +9,12 @@ namespace Crm.Integration.Connectors.Secrets;
 
 /// <summary>
 /// Secrets from Azure Key Vault, each kept for <see cref="KeyVaultOptions.RefreshInterval"/> after it was read, and read
-/// again at once (at most every <see cref="MinimumRereadInterval"/>) when a peer refused it. When the vault cannot be
+/// again at once (at most every <see cref="KeyVaultOptions.MinimumRereadInterval"/>) when a peer refused it. When the vault cannot be
 /// reached after a value was read, the value in hand stays in use and <see cref="LastFailure"/> says why, for readiness.
 /// </summary>
 internal sealed class KeyVaultSecretStore(SecretClient client, IOptions<KeyVaultOptions> options, TimeProvider time, ILogger<KeyVaultSecretStore> logger)
     : ISecretStore
 {
-    /// <summary>Refusals can come in floods (a misconfigured sender): they may not each cost a vault read.</summary>
-    public static readonly TimeSpan MinimumRereadInterval = TimeSpan.FromSeconds(10);
-
     private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset ReadAt)> _values = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reads = new(1, 1);
     private volatile string? _lastFailure;
@@ -29,7 +26,7 @@ internal sealed class KeyVaultSecretStore(SecretClient client, IOptions<KeyVault
         ReadAsync(name, options.Value.RefreshInterval, cancellationToken);
 
     public ValueTask<string?> RefreshAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync(name, MinimumRereadInterval, cancellationToken);
+        ReadAsync(name, options.Value.MinimumRereadInterval, cancellationToken);
 
     private async ValueTask<string?> ReadAsync(string name, TimeSpan maxAge, CancellationToken cancellationToken)
     {

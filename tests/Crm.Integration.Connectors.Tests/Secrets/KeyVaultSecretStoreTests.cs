@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors.Secrets;
+using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -50,7 +51,7 @@ public sealed class KeyVaultSecretStoreTests : IAsyncDisposable
         await store.GetAsync("HubSpotAccessToken", CancellationToken.None);
         _vault.Set("HubSpotAccessToken", "new");
 
-        _time.Advance(KeyVaultSecretStore.MinimumRereadInterval);
+        _time.Advance(TimeSpan.FromSeconds(10)); // KeyVault:MinimumRereadInterval
         var refreshed = await store.RefreshAsync("HubSpotAccessToken", CancellationToken.None);
         await store.RefreshAsync("HubSpotAccessToken", CancellationToken.None);
 

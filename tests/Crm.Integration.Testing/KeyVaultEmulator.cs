@@ -9,13 +9,13 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace Crm.Integration.Connectors.Tests.Secrets;
+namespace Crm.Integration.Testing;
 
 /// <summary>
 /// Key Vault's secrets REST API as WireMock.Net serves it over HTTPS with a certificate made here: a request without a
 /// bearer token gets Key Vault's 401 challenge, one with a token gets the secret's current version or 404.
 /// </summary>
-internal sealed class KeyVaultEmulator : IDisposable
+public sealed class KeyVaultEmulator : IDisposable
 {
     private readonly WireMockServer _server;
     private readonly X509Certificate2 _certificate = SelfSigned();
