@@ -63,7 +63,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
                 {
                     if (reader.TryRead(out var next))
                     {
-                        if (batch.Count >= _options.MaxBatchSize && !batch.ContainsKey(next.Change.Email))
+                        if (!Fits(batch, next))
                         {
                             carried = next;
                             break;
@@ -100,6 +100,10 @@ internal sealed class ContactBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>A change for a contact already in the batch coalesces with it (unless coalescing is off); a new contact needs room.</summary>
+    private bool Fits(Dictionary<string, List<Pending>> batch, Pending next) =>
+        batch.ContainsKey(next.Change.Email) ? _options.Coalesce : batch.Count < _options.MaxBatchSize;
+
     /// <summary>Keeps adding changes while the budget is spent; returns a change that did not fit, if any.</summary>
     private async Task<Pending?> FillUntilHubSpotCanTakeAsync(ChannelReader<Pending> reader, Dictionary<string, List<Pending>> batch)
     {
@@ -117,7 +121,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
 
                 while (reader.TryRead(out var next))
                 {
-                    if (batch.Count >= _options.MaxBatchSize && !batch.ContainsKey(next.Change.Email))
+                    if (!Fits(batch, next))
                     {
                         return next;
                     }

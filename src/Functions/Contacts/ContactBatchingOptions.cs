@@ -18,4 +18,10 @@ public sealed class ContactBatchingOptions
     /// <summary>Batches in flight at once: while one waits for the rate limit or HubSpot, the next is being gathered.</summary>
     [Range(1, 64)]
     public int MaxConcurrentBatches { get; set; } = 4;
+
+    /// <summary>
+    /// Changes for a contact already in a batch join it (latest login wins). Off, with <see cref="MaxBatchSize"/> 1, the
+    /// hub makes one HubSpot call per event, as the predecessor did: the benchmark's baseline.
+    /// </summary>
+    public bool Coalesce { get; set; } = true;
 }

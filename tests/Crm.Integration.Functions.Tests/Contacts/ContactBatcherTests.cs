@@ -98,6 +98,18 @@ public sealed class ContactBatcherTests
         await Task.WhenAll(later.Append(first));
     }
 
+    [Fact]
+    public async Task CoalescingOff_EveryChangeIsACallOfItsOwn_AsThePredecessorDid()
+    {
+        await using var batcher = new ContactBatcher(
+            _hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = TimeSpan.FromMilliseconds(50), MaxBatchSize = 1, Coalesce = false }), TimeProvider.System);
+
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(i => batcher.UpsertAsync(Change("same@example.com", $"{i}"), CancellationToken.None)));
+
+        Assert.Equal(3, _hubSpot.Calls.Count);
+        Assert.All(_hubSpot.Calls, call => Assert.Single(call));
+    }
+
     [Theory]
     [InlineData("100", "200", "200", "B")]
     [InlineData("200", "100", "200", "A")]
