@@ -15,6 +15,9 @@ public sealed class TestStack
 
     public static readonly TestStack EndToEndBroker = new("test-e2e-broker", amqpPort: 5675, tablePort: 10015);
 
+    /// <summary>The benchmark's stack: broker and Azurite of its own, purged after each run.</summary>
+    public static readonly TestStack Benchmark = new("bench", amqpPort: 5680, tablePort: 10020);
+
     private TestStack(string name, int amqpPort, int tablePort)
     {
         Home = Path.Combine(RepositoryPaths.Root, ".stack", name);
@@ -38,10 +41,13 @@ public sealed class TestStack
 
     public Task DownAsync(params string[] components) => RunAsync("down", components);
 
+    /// <summary>Stops the stack and deletes its data.</summary>
+    public Task PurgeAsync() => RunAsync("down", [], purge: true);
+
     /// <summary>Closes every client connection to this stack's broker, as a broker-side failure would.</summary>
     public Task KickAsync() => RunAsync("kick", []);
 
-    private async Task RunAsync(string command, string[] components)
+    private async Task RunAsync(string command, string[] components, bool purge = false)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -60,6 +66,10 @@ public sealed class TestStack
         start.Environment["AMQP_PORT"] = AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["TABLE_PORT"] = TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["STACK_EXTRA_DEFINITIONS"] = Path.Combine(RepositoryPaths.Root, "tests", "stack", "test-queues.json");
+        if (purge)
+        {
+            start.Environment["STACK_PURGE"] = "1";
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
         var output = process.StandardOutput.ReadToEndAsync();

@@ -75,20 +75,18 @@ internal sealed class Auth0LogEventHandler(
 
         var change = plan.Change!;
         var loginAt = plan.LoginAt?.ToUnixTimeMilliseconds();
-        if (loginAt is { } login && await contactDates.GetAsync(change.Email, ContactDate.LastLogin, cancellationToken).ConfigureAwait(false) >= login)
+        // The date is claimed before the write and checked again after it: whichever of two concurrent logins lands
+        // in HubSpot last, the later date is what stays (the older writer puts the later one back).
+        if (loginAt is { } login && await contactDates.AdvanceAsync(change.Email, ContactDate.LastLogin, login, cancellationToken).ConfigureAwait(false) > login)
         {
             return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later login is already on the contact."), HandlerOutcome.Success);
         }
 
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
-        if (written.Kind == UpsertOutcomeKind.Succeeded && loginAt is { } ms)
+        if (written.Kind == UpsertOutcomeKind.Succeeded && loginAt is { } ms
+            && await contactDates.GetAsync(change.Email, ContactDate.LastLogin, cancellationToken).ConfigureAwait(false) is { } latest && latest > ms)
         {
-            var latest = await contactDates.AdvanceAsync(change.Email, ContactDate.LastLogin, ms, cancellationToken).ConfigureAwait(false);
-            if (latest > ms)
-            {
-                // A later login was written meanwhile and this older one may have landed after it: put the later one back.
-                written = await contacts.UpsertAsync(change with { Properties = LoginAt(change, latest) }, cancellationToken).ConfigureAwait(false);
-            }
+            written = await contacts.UpsertAsync(change with { Properties = LoginAt(change, latest) }, cancellationToken).ConfigureAwait(false);
         }
 
         return written.Kind switch

@@ -192,7 +192,8 @@ internal sealed class TaskSignupHandler(
         }
 
         var at = created.ToUnixTimeMilliseconds();
-        if (await contactDates.GetAsync(email, ContactDate.LastTaskSignup, cancellationToken).ConfigureAwait(false) >= at)
+        // Claimed before the write, so that an older signup handled after a later one writes nothing.
+        if (await contactDates.AdvanceAsync(email, ContactDate.LastTaskSignup, at, cancellationToken).ConfigureAwait(false) > at)
         {
             return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later task signup is already on the contact.", contact.ContactId), HandlerOutcome.Success);
         }
@@ -208,7 +209,6 @@ internal sealed class TaskSignupHandler(
         switch (written.Kind)
         {
             case UpsertOutcomeKind.Succeeded:
-                await contactDates.AdvanceAsync(email, ContactDate.LastTaskSignup, at, cancellationToken).ConfigureAwait(false);
                 return (new NotificationOutcome(NotificationStatus.Delivered, null, written.ContactId ?? contact.ContactId), HandlerOutcome.Success);
             case UpsertOutcomeKind.Permanent:
                 return Rejected(HandlerOutcome.Permanent("HubSpotRejected", written.Error?.ToString() ?? "HubSpot rejected the contact."));

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The benchmark (README, "Benchmark"): brings up a stack of its own (AMQP 5680, tables 10020), the HubSpot simulator
+# (in process, 100 requests / 10 s) and the hub's Release build as a process, drives the workload, prints the report
+# and writes it with a chart under bench-results/<time>/. Options pass through, e.g. --events 100000 --emails 500.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: https://dot.net" >&2; exit 1; }
+if ! command -v gnuplot >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "[bench] installing gnuplot (for the chart)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null
+  else
+    echo "[bench] gnuplot is not installed and this is not root: the report comes without its chart"
+  fi
+fi
+
+dotnet build Crm.Integration.sln -c Release --nologo -v quiet
+exec dotnet tests/Crm.Integration.Benchmark/bin/Release/net10.0/Crm.Integration.Benchmark.dll "$@"

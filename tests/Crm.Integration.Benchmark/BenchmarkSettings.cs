@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Crm.Integration.Benchmark;
+
+/// <summary>The workload and the portal, from <c>--name value</c> arguments.</summary>
+internal sealed record BenchmarkSettings(
+    int Events = 100_000,
+    int Emails = 500,
+    int Senders = 8,
+    int Limit = 100,
+    int HubSpotLatencyMs = 100,
+    int LatencySeconds = 30,
+    int LatencyRate = 10,
+    int BaselineSeconds = 60,
+    string Output = "bench-results")
+{
+    public static BenchmarkSettings Parse(string[] args)
+    {
+        var settings = new BenchmarkSettings();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            int Int() => int.Parse(value, CultureInfo.InvariantCulture);
+            settings = args[i] switch
+            {
+                "--events" => settings with { Events = Int() },
+                "--emails" => settings with { Emails = Int() },
+                "--senders" => settings with { Senders = Int() },
+                "--limit" => settings with { Limit = Int() },
+                "--hubspot-latency-ms" => settings with { HubSpotLatencyMs = Int() },
+                "--latency-seconds" => settings with { LatencySeconds = Int() },
+                "--latency-rate" => settings with { LatencyRate = Int() },
+                "--baseline-seconds" => settings with { BaselineSeconds = Int() },
+                "--output" => settings with { Output = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Crm.Integration.HubSpotSimulator;
+using Crm.Integration.Testing;
+
+namespace Crm.Integration.Benchmark;
+
+/// <summary>What the benchmark does to the hub: Auth0 deliveries over HTTP, platform events over AMQP.</summary>
+internal static class Drivers
+{
+    public const string LogStreamToken = "bench-log-stream-token";
+
+    /// <summary>Posts the events in batches of 100 from several concurrent senders; the latency of each accepted batch.</summary>
+    public static async Task<(List<double> LatenciesMs, TimeSpan Elapsed, int Refused)> IngestAsync(Uri hub, IReadOnlyList<JsonObject> events, int senders)
+    {
+        var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
+        var latencies = new List<double>(batches.Count);
+        var refused = 0;
+        var next = -1;
+        using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(2) };
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new ByteArrayContent(batches[index]) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.TryAddWithoutValidation("Authorization", LogStreamToken);
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(ms);
+                    refused += response.IsSuccessStatusCode ? 0 : 1;
+                }
+            }
+        }));
+        return (latencies, clock.Elapsed, refused);
+    }
+
+    /// <summary>Publishes transactional emails as CloudEvents, one template, a recipient each.</summary>
+    public static async Task PublishEmailsAsync(TestStack stack, string run, int count)
+    {
+        await using var raw = await RawAmqp.ConnectAsync(stack);
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"{run}-email-{i}";
+            var body = new JsonObject
+            {
+                ["specversion"] = "1.0",
+                ["type"] = "transactional_email",
+                ["source"] = "/bench",
+                ["id"] = id,
+                ["data"] = new JsonObject
+                {
+                    ["template_name"] = "bench_welcome",
+                    ["to_recipient_email"] = $"reader.{run}.{i}@example.com",
+                    ["contact_properties"] = new JsonObject { ["firstname"] = "Reader" },
+                    ["custom_properties"] = new JsonObject { ["activation_url"] = $"https://platform.example/a/{i}" },
+                },
+            };
+            await raw.SendAsync("platform-events", RawAmqp.JsonMessage(id, null, Encoding.UTF8.GetBytes(body.ToJsonString())));
+        }
+    }
+
+    /// <summary>Contacts that do not yet show what the workload says they must.</summary>
+    public static int Missing(Portal portal, Workload workload)
+    {
+        var missing = 0;
+        foreach (var (email, lastLogin) in workload.LastLoginByEmail)
+        {
+            if (!portal.Contacts.TryGetValue(email, out var contact)
+                || (lastLogin != long.MinValue && contact.Properties.GetValueOrDefault("last_login_date") != lastLogin.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                missing++;
+            }
+        }
+
+        return missing;
+    }
+}

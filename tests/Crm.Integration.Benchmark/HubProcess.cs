@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using Crm.Integration.Testing;
+
+namespace Crm.Integration.Benchmark;
+
+/// <summary>
+/// The hub as it is deployed: the Release build started as a process of its own (so that its memory and CPU are its
+/// own), configured by environment variables, sampled from <c>/proc</c>.
+/// </summary>
+internal sealed class HubProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampler;
+    private long _peakRssBytes;
+
+    private HubProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        _sampler = SampleAsync();
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The highest resident set seen: <c>VmHWM</c> of the process, which the kernel keeps exactly.</summary>
+    public long PeakRssBytes => Math.Max(_peakRssBytes, Status("VmHWM:") ?? 0);
+
+    /// <summary>User plus system CPU time of the process so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+    }
+
+    public static async Task<HubProcess> StartAsync(int port, IReadOnlyDictionary<string, string> settings)
+    {
+        var root = RepositoryPaths.Root;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(root, "src", "Functions", "bin", "Release", "net10.0", "Crm.Integration.Functions.dll"));
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(Path.Combine(root, "src", "Functions"));
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The hub did not start.");
+        var log = Path.Combine(root, ".stack", "bench-hub.log");
+        _ = Task.Run(async () => await File.WriteAllTextAsync(log, await process.StandardOutput.ReadToEndAsync()));
+        _ = process.StandardError.ReadToEndAsync();
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { BaseAddress = hub.Address };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with {process.ExitCode}; see {log}.");
+            }
+
+            try
+            {
+                using var ready = await http.GetAsync("/api/health/ready");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return hub;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException("The hub was not ready within 2 minutes.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task SampleAsync()
+    {
+        while (!_stop.IsCancellationRequested && !_process.HasExited)
+        {
+            if (Status("VmRSS:") is { } rss && rss > _peakRssBytes)
+            {
+                _peakRssBytes = rss;
+            }
+
+            try
+            {
+                await Task.Delay(200, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private long? Status(string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null; // the process is gone
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampler;
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term!.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        _stop.Dispose();
+    }
+}

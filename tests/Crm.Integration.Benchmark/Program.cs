@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Crm.Integration.Benchmark;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+// The benchmark of issue 6: how close the hub comes to HubSpot's ceiling, and what it costs. See README, "Benchmark".
+var settings = BenchmarkSettings.Parse(args);
+var stack = TestStack.Benchmark;
+const string HubSpotToken = "bench-hubspot-token";
+const int HubPort = 7090;
+
+Console.WriteLine($"[bench] stack up (AMQP {stack.AmqpPort}, tables {stack.TablePort}); simulator at {settings.Limit} requests / 10 s, {settings.HubSpotLatencyMs} ms per call");
+await stack.PurgeAsync();
+await stack.UpAsync();
+await using var simulator = await RunningSimulator.StartAsync(o =>
+{
+    o.AccessToken = HubSpotToken;
+    o.TenSecondlyLimit = settings.Limit;
+    o.LatencyMilliseconds = settings.HubSpotLatencyMs;
+});
+var report = new JsonObject { ["settings"] = System.Text.Json.JsonSerializer.SerializeToNode(settings) };
+var run = $"b{Guid.NewGuid():N}"[..9];
+
+// 1. Ingest and drain: the whole workload as fast as the webhook takes it, then until HubSpot shows all of it.
+var tables = $"Bench{run}";
+await SeedTemplateAsync(tables);
+var workload = Workload.Generate(settings.Events, seed: 42, run);
+var latencyRows = new List<double>();
+await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, batching: true)))
+{
+    var cpuBefore = hub.CpuTime;
+    var clock = Stopwatch.StartNew();
+    var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
+    var ingest = await Drivers.IngestAsync(hub.Address, workload.Events, settings.Senders);
+    await emails;
+    var ingested = clock.Elapsed;
+    Console.WriteLine($"[bench] ingested {workload.Events.Count} events in {ingested.TotalSeconds:F1} s; draining");
+    while (Drivers.Missing(simulator.Portal, workload) > 0 || simulator.Portal.Emails.Count < settings.Emails)
+    {
+        if (clock.Elapsed > TimeSpan.FromMinutes(60))
+        {
+            throw new TimeoutException($"Not drained after 60 min: {Drivers.Missing(simulator.Portal, workload)} contacts missing, {simulator.Portal.Emails.Count} emails.");
+        }
+
+        await Task.Delay(250);
+    }
+
+    var drained = clock.Elapsed;
+    var traffic = simulator.Portal.Traffic.Snapshot();
+    var drainRss = hub.PeakRssBytes;
+    Console.WriteLine($"[bench] drained in {drained.TotalSeconds:F1} s; measuring latency without a backlog");
+    latencyRows = await MeasureLatencyAsync(hub.Address, run);
+    report["ingest"] = Ingest(ingest);
+    report["drain"] = Drain(traffic, drained, workload);
+    report["latency"] = new JsonObject
+    {
+        ["events"] = latencyRows.Count,
+        ["ratePerSecond"] = settings.LatencyRate,
+        ["p50Ms"] = Percentiles.Of(latencyRows, 50),
+        ["p99Ms"] = Percentiles.Of(latencyRows, 99),
+    };
+    report["cost"] = new JsonObject
+    {
+        ["peakRssMb"] = Math.Round(drainRss / 1048576.0, 1),
+        ["peakRssMbWholeRun"] = Math.Round(hub.PeakRssBytes / 1048576.0, 1),
+        ["cpuSeconds"] = Math.Round((hub.CpuTime - cpuBefore).TotalSeconds, 1),
+    };
+    report["correctness"] = Correctness(workload);
+    report["perSecond"] = System.Text.Json.JsonSerializer.SerializeToNode(traffic)!["perSecond"]!.DeepClone();
+}
+
+// 2. Baseline: the predecessor's way, one HubSpot call per event, for a fixed time; projected to the same workload.
+Console.WriteLine($"[bench] baseline: one call per event for {settings.BaselineSeconds} s");
+using (var reset = await simulator.Client.PostAsync("/_simulator/reset", null))
+{
+    reset.EnsureSuccessStatusCode();
+}
+
+var baselineRun = $"{run}x";
+var baselineWorkload = Workload.Generate(Math.Min(settings.Events, settings.Limit / 10 * settings.BaselineSeconds * 4), seed: 7, baselineRun);
+await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings($"Bench{baselineRun}", batching: false)))
+{
+    await Drivers.IngestAsync(hub.Address, baselineWorkload.Events, settings.Senders);
+    var started = simulator.Portal.Traffic.UpsertBatchSizes.Count;
+    var clock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(settings.BaselineSeconds));
+    var written = simulator.Portal.Traffic.UpsertBatchSizes.Skip(started).Sum();
+    var perSecond = written / clock.Elapsed.TotalSeconds;
+    var handledEvents = workload.Events.Count;
+    var projected = handledEvents / Math.Max(perSecond, 0.001);
+    var batchedDrain = (double)report["drain"]!["secondsUntilEmpty"]!;
+    report["baseline"] = new JsonObject
+    {
+        ["contactWritesPerSecond"] = Math.Round(perSecond, 1),
+        ["projectedSecondsForTheWorkload"] = Math.Round(projected),
+        ["batchedSecondsForTheWorkload"] = Math.Round(batchedDrain, 1),
+        ["speedup"] = Math.Round(projected / batchedDrain, 1),
+    };
+}
+
+await stack.PurgeAsync();
+var folder = Report.Write(report, settings);
+Console.WriteLine($"[bench] report: {folder}");
+return;
+
+Dictionary<string, string> HubSettings(string table, bool batching)
+{
+    var values = new Dictionary<string, string>
+    {
+        ["Secrets:Auth0LogStreamToken"] = Drivers.LogStreamToken,
+        ["Secrets:HubSpotAccessToken"] = HubSpotToken,
+        ["HubSpot:BaseAddress"] = simulator.BaseAddress.ToString(),
+        ["HubSpot:RequestsPerTenSeconds"] = settings.Limit.ToString(CultureInfo.InvariantCulture),
+        ["Storage:ConnectionString"] = stack.TableConnectionString,
+        ["Storage:NotificationsTable"] = table,
+        ["Storage:LookupsTable"] = table + "Lookups",
+        ["Storage:ContactDatesTable"] = table + "Dates",
+        ["Storage:EmailTemplatesTable"] = "BenchTemplates",
+        ["ServiceBus:Port"] = stack.AmqpPort.ToString(CultureInfo.InvariantCulture),
+    };
+    if (!batching)
+    {
+        values["ContactBatching:MaxBatchSize"] = "1";
+        values["ContactBatching:Coalesce"] = "false";
+    }
+
+    return values;
+}
+
+async Task SeedTemplateAsync(string table)
+{
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Storage:ConnectionString"] = stack.TableConnectionString,
+        ["Storage:EmailTemplatesTable"] = "BenchTemplates",
+    }).Build();
+    await using var provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
+    await provider.GetRequiredService<IEmailTemplates>().SaveAsync(
+        new EmailTemplate("bench_welcome", 4242, "Platform <hello@platform.example>", [], [], [],
+            [new TemplateProperty("firstname", true)], [new TemplateProperty("activation_url", true)]),
+        CancellationToken.None);
+    _ = table;
+}
+
+async Task<List<double>> MeasureLatencyAsync(Uri hub, string latencyRun)
+{
+    using var http = new HttpClient { BaseAddress = hub };
+    var accepted = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+    var interval = TimeSpan.FromSeconds(1.0 / settings.LatencyRate);
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(settings.LatencySeconds); i++)
+    {
+        var email = $"steady.{latencyRun}.{i}@example.com";
+        var body = new JsonArray(Workload.Event($"{latencyRun}-steady-{i}", "s", TimeProvider.System.GetUtcNow(), $"auth0|steady-{i}", email)).ToJsonString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", Drivers.LogStreamToken);
+        using var response = await http.SendAsync(request);
+        accepted[email] = TimeProvider.System.GetUtcNow();
+        var due = interval * (i + 1) - clock.Elapsed;
+        if (due > TimeSpan.Zero)
+        {
+            await Task.Delay(due);
+        }
+    }
+
+    var deadline = Stopwatch.StartNew();
+    while (accepted.Keys.Any(e => !simulator.Portal.Contacts.ContainsKey(e)) && deadline.Elapsed < TimeSpan.FromMinutes(2))
+    {
+        await Task.Delay(100);
+    }
+
+    return accepted.Where(a => simulator.Portal.Contacts.ContainsKey(a.Key))
+        .Select(a => (simulator.Portal.Contacts[a.Key].CreatedAt - a.Value).TotalMilliseconds)
+        .ToList();
+}
+
+JsonObject Ingest((List<double> LatenciesMs, TimeSpan Elapsed, int Refused) ingest) => new()
+{
+    ["events"] = workload.Events.Count,
+    ["senders"] = settings.Senders,
+    ["seconds"] = Math.Round(ingest.Elapsed.TotalSeconds, 2),
+    ["eventsPerSecond"] = Math.Round(workload.Events.Count / ingest.Elapsed.TotalSeconds),
+    ["batchP50Ms"] = Math.Round(Percentiles.Of(ingest.LatenciesMs, 50), 1),
+    ["batchP99Ms"] = Math.Round(Percentiles.Of(ingest.LatenciesMs, 99), 1),
+    ["refusedBatches"] = ingest.Refused,
+};
+
+JsonObject Drain(object traffic, TimeSpan drained, Workload drainedWorkload)
+{
+    var snapshot = System.Text.Json.JsonSerializer.SerializeToNode(traffic)!;
+    var byPath = snapshot["byPath"]!.AsObject();
+    var budgetCalls = byPath.Where(p => !p.Key.StartsWith("/marketing/", StringComparison.Ordinal)).Sum(p => (int)p.Value!);
+    var seconds = snapshot["perSecond"]!.AsArray().Select(s => (long)s!["unixSecond"]!).ToList();
+    var activeSeconds = seconds.Count == 0 ? 1 : seconds.Max() - seconds.Min() + 1;
+    var allowed = settings.Limit * activeSeconds / 10.0;
+    var written = simulator.Portal.Traffic.UpsertBatchSizes.Sum();
+    var emailTimes = simulator.Portal.Emails.Select(e => e.RequestedAt).ToList();
+    var emailSeconds = emailTimes.Count < 2 ? 1 : (emailTimes.Max() - emailTimes.Min()).TotalSeconds;
+    return new JsonObject
+    {
+        ["events"] = drainedWorkload.Events.Count,
+        ["contacts"] = drainedWorkload.LastLoginByEmail.Count,
+        ["emails"] = settings.Emails,
+        ["secondsUntilEmpty"] = Math.Round(drained.TotalSeconds, 1),
+        ["secondsOfHubSpotTraffic"] = activeSeconds,
+        ["hubSpotCallsMade"] = budgetCalls,
+        ["hubSpotCallsAllowed"] = Math.Round(allowed),
+        ["budgetUtilisation"] = Math.Round(budgetCalls / allowed, 3),
+        ["throttled429"] = (int)snapshot["throttled"]!,
+        ["throttledShare"] = budgetCalls == 0 ? 0 : Math.Round((int)snapshot["throttled"]! / (double)budgetCalls, 4),
+        ["contactWrites"] = written,
+        ["contactWritesPerSecond"] = Math.Round(written / (double)activeSeconds, 1),
+        ["ceilingContactWritesPerSecond"] = settings.Limit * 10,
+        ["meanBatchSize"] = Math.Round(simulator.Portal.Traffic.UpsertBatchSizes.DefaultIfEmpty().Average(), 1),
+        ["emailsPerSecond"] = Math.Round(emailTimes.Count / emailSeconds, 1),
+    };
+}
+
+JsonObject Correctness(Workload checkedWorkload)
+{
+    var sendIds = simulator.Portal.Emails.Select(e => e.SendId).ToList();
+    return new JsonObject
+    {
+        ["contactsMissingOrWrong"] = Drivers.Missing(simulator.Portal, checkedWorkload),
+        ["emailsSent"] = sendIds.Count,
+        ["emailsSentTwice"] = sendIds.Count - sendIds.Distinct().Count(),
+    };
+}

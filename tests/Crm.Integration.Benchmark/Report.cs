@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Integration.Testing;
+
+namespace Crm.Integration.Benchmark;
+
+/// <summary>The report: JSON with every figure, Markdown with the targets, and a chart of calls per second against the limit.</summary>
+internal static class Report
+{
+    public static string Write(JsonObject report, BenchmarkSettings settings)
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, settings.Output, TimeProvider.System.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var perSecond = report["perSecond"]!.AsArray();
+        report.Remove("perSecond");
+        report["targets"] = Targets(report);
+        File.WriteAllText(Path.Combine(folder, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var markdown = Markdown(report);
+        File.WriteAllText(Path.Combine(folder, "report.md"), markdown);
+        Console.WriteLine(markdown);
+        Chart(folder, perSecond, settings.Limit);
+        return folder;
+    }
+
+    private static JsonArray Targets(JsonObject r)
+    {
+        double N(string section, string field) => (double)r[section]![field]!;
+        return
+        [
+            Target("budget utilisation during the drain", N("drain", "budgetUtilisation"), ">= 0.95", N("drain", "budgetUtilisation") >= 0.95),
+            Target("429s as a share of calls", N("drain", "throttledShare"), "<= 0.005", N("drain", "throttledShare") <= 0.005),
+            Target("contact writes per second vs ceiling", N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond"), ">= 0.95",
+                N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond") >= 0.95),
+            Target("ingest, events per second", N("ingest", "eventsPerSecond"), ">= 5000", N("ingest", "eventsPerSecond") >= 5000),
+            Target("webhook p99 for a 100-event batch, ms", N("ingest", "batchP99Ms"), "<= 50", N("ingest", "batchP99Ms") <= 50),
+            Target("p99 webhook-to-HubSpot without a backlog, ms", N("latency", "p99Ms"), "<= 1000", N("latency", "p99Ms") <= 1000),
+            Target("hub peak RSS with the backlog, MB", N("cost", "peakRssMb"), "<= 300", N("cost", "peakRssMb") <= 300),
+            Target("no event lost, no email twice", N("correctness", "contactsMissingOrWrong") + N("correctness", "emailsSentTwice"), "== 0",
+                N("correctness", "contactsMissingOrWrong") + N("correctness", "emailsSentTwice") == 0),
+        ];
+    }
+
+    private static JsonObject Target(string what, double measured, string target, bool met) =>
+        new() { ["what"] = what, ["measured"] = Math.Round(measured, 3), ["target"] = target, ["met"] = met };
+
+    private static string Markdown(JsonObject r)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmark report").AppendLine();
+        text.AppendLine("| target | measured | wanted | met |").AppendLine("|---|---|---|---|");
+        foreach (var t in r["targets"]!.AsArray())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {t!["what"]} | {t["measured"]} | {t["target"]} | {((bool)t["met"]! ? "yes" : "**no**")} |");
+        }
+
+        foreach (var section in new[] { "ingest", "drain", "latency", "cost", "correctness", "baseline", "settings" })
+        {
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {section}").AppendLine().AppendLine("| figure | value |").AppendLine("|---|---|");
+            foreach (var (name, value) in r[section]!.AsObject())
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Requests per second against the limit, drawn by gnuplot when it is installed (scripts/bench.sh installs it).</summary>
+    private static void Chart(string folder, JsonArray perSecond, int limit)
+    {
+        var first = perSecond.Count == 0 ? 0 : (long)perSecond[0]!["unixSecond"]!;
+        var data = Path.Combine(folder, "calls-per-second.tsv");
+        File.WriteAllLines(data, perSecond.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{(long)s!["unixSecond"]! - first}\t{(int)s["requests"]!}\t{(int)s["throttled"]!}")));
+        var script = string.Create(CultureInfo.InvariantCulture, $"""
+            set terminal png size 1000,400
+            set output '{Path.Combine(folder, "calls-per-second.png")}'
+            set title 'HubSpot calls per second during the drain (limit {limit} per 10 s)'
+            set xlabel 'seconds since the first call'
+            set ylabel 'calls / s'
+            set yrange [0:*]
+            plot '{data}' using 1:2 with impulses title 'calls', '{data}' using 1:3 with impulses lw 3 title '429s', {limit / 10.0} with lines lw 2 title 'limit'
+            """);
+        try
+        {
+            var start = new ProcessStartInfo("gnuplot") { RedirectStandardInput = true, RedirectStandardError = true };
+            using var gnuplot = Process.Start(start)!;
+            gnuplot.StandardInput.Write(script);
+            gnuplot.StandardInput.Close();
+            gnuplot.WaitForExit(30_000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine("[bench] gnuplot not found: no chart (the data is in calls-per-second.tsv)");
+        }
+    }
+}
