@@ -27,7 +27,7 @@ internal static class Report
 
     private static JsonArray Targets(JsonObject r)
     {
-        double N(string section, string field) => (double)r[section]![field]!;
+        double N(string section, string field) => Number(r[section]![field]!);
         return
         [
             Target("budget utilisation during the drain", N("drain", "budgetUtilisation"), ">= 0.95", N("drain", "budgetUtilisation") >= 0.95),
@@ -42,6 +42,9 @@ internal static class Report
                 N("correctness", "contactsMissingOrWrong") + N("correctness", "emailsSentTwice") == 0),
         ];
     }
+
+    /// <summary>Any JSON number as a double (the report holds ints, longs and doubles).</summary>
+    public static double Number(JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static JsonObject Target(string what, double measured, string target, bool met) =>
         new() { ["what"] = what, ["measured"] = Math.Round(measured, 3), ["target"] = target, ["met"] = met };
@@ -71,10 +74,10 @@ internal static class Report
     /// <summary>Requests per second against the limit, drawn by gnuplot when it is installed (scripts/bench.sh installs it).</summary>
     private static void Chart(string folder, JsonArray perSecond, int limit)
     {
-        var first = perSecond.Count == 0 ? 0 : (long)perSecond[0]!["unixSecond"]!;
+        var first = perSecond.Count == 0 ? 0 : Number(perSecond[0]!["unixSecond"]!);
         var data = Path.Combine(folder, "calls-per-second.tsv");
         File.WriteAllLines(data, perSecond.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{(long)s!["unixSecond"]! - first}\t{(int)s["requests"]!}\t{(int)s["throttled"]!}")));
+            $"{Number(s!["unixSecond"]!) - first}\t{Number(s["requests"]!)}\t{Number(s["throttled"]!)}")));
         var script = string.Create(CultureInfo.InvariantCulture, $"""
             set terminal png size 1000,400
             set output '{Path.Combine(folder, "calls-per-second.png")}'

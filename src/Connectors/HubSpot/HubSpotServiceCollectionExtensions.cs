@@ -47,15 +47,20 @@ public static class HubSpotServiceCollectionExtensions
 
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, countsAgainstBudget: true);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, countsAgainstBudget: true);
-        AddClient<ITransactionalEmail, HubSpotTransactionalEmailClient>(services, countsAgainstBudget: false);
+        services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
+        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), countsAgainstBudget: false);
+        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.StatusClient), countsAgainstBudget: true);
         return services;
     }
 
     private static void AddClient<TClient, TImplementation>(IServiceCollection services, bool countsAgainstBudget)
         where TClient : class
-        where TImplementation : class, TClient
+        where TImplementation : class, TClient =>
+        Configure(services.AddHttpClient<TClient, TImplementation>(), countsAgainstBudget);
+
+    private static void Configure(IHttpClientBuilder client, bool countsAgainstBudget)
     {
-        var client = services.AddHttpClient<TClient, TImplementation>((provider, http) =>
+        client.ConfigureHttpClient((provider, http) =>
         {
             http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value.BaseAddress;
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns time
@@ -81,7 +86,8 @@ public static class HubSpotServiceCollectionExtensions
         });
 
         // Added after the resilience handler, so they run inside it, once per attempt, in this order. Transactional
-        // single-send is exempt from the portal's general budget (HubSpot counts it apart), so it takes no permit.
+        // single-send is exempt from the portal's general budget (HubSpot counts it apart), so it takes no permit;
+        // reading a send's status is not.
         client.AddHttpMessageHandler<HubSpotAuthHandler>();
         if (countsAgainstBudget)
         {

@@ -3,8 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
-internal sealed class HubSpotTransactionalEmailClient(HttpClient http, ILogger<HubSpotTransactionalEmailClient> logger) : ITransactionalEmail
+/// <summary>
+/// Single-send goes through a client that takes no permit from the portal's budget (HubSpot counts transactional
+/// sends apart); reading a send's status is an ordinary marketing API call, so it goes through the budget.
+/// </summary>
+internal sealed class HubSpotTransactionalEmailClient(IHttpClientFactory clients, ILogger<HubSpotTransactionalEmailClient> logger) : ITransactionalEmail
 {
+    public const string SendClient = "hubspot-single-send";
+    public const string StatusClient = "hubspot-send-status";
+
     private const string SendPath = "marketing/v3/transactional/single-email/send";
     private const string StatusPath = "marketing/v3/email/send-statuses/";
 
@@ -18,7 +25,7 @@ internal sealed class HubSpotTransactionalEmailClient(HttpClient http, ILogger<H
             email.CustomProperties);
         try
         {
-            using var response = await http.PostAsJsonAsync(SendPath, request, HubSpotJsonContext.Default.SingleSendRequest, cancellationToken).ConfigureAwait(false);
+            using var response = await clients.CreateClient(SendClient).PostAsJsonAsync(SendPath, request, HubSpotJsonContext.Default.SingleSendRequest, cancellationToken).ConfigureAwait(false);
             return await ReadAsync(response, statusId: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
@@ -32,7 +39,7 @@ internal sealed class HubSpotTransactionalEmailClient(HttpClient http, ILogger<H
         ArgumentException.ThrowIfNullOrEmpty(statusId);
         try
         {
-            using var response = await http.GetAsync(StatusPath + Uri.EscapeDataString(statusId), cancellationToken).ConfigureAwait(false);
+            using var response = await clients.CreateClient(StatusClient).GetAsync(StatusPath + Uri.EscapeDataString(statusId), cancellationToken).ConfigureAwait(false);
             return await ReadAsync(response, statusId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))

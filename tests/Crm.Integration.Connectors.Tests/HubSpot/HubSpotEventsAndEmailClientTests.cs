@@ -52,17 +52,21 @@ public sealed class HubSpotEventsAndEmailClientTests
     }
 
     [Fact]
-    public async Task SingleSend_TakesNoPermitFromThePortalsBudget()
+    public async Task SingleSend_TakesNoPermitFromThePortalsBudget_ButReadingItsStatusDoes()
     {
-        await using var simulator = await RunningSimulator.StartAsync();
+        await using var simulator = await RunningSimulator.StartAsync(o => o.TenSecondlyLimit = 1);
         await using var connector = new HubSpotConnector(simulator.BaseAddress, settings: new() { ["HubSpot:RequestsPerTenSeconds"] = "1" });
 
+        SendOutcome? last = null;
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(SendOutcomeKind.Answered, (await connector.Email.SendAsync(Email($"u{i}@example.com", $"b-{i}"), CancellationToken.None)).Kind);
+            last = await connector.Email.SendAsync(Email($"u{i}@example.com", $"b-{i}"), CancellationToken.None);
+            Assert.Equal(SendOutcomeKind.Answered, last.Kind);
         }
 
         Assert.Equal(1, connector.Limiter.GetStatistics()!.CurrentAvailablePermits);
+        await connector.Email.GetStatusAsync(last!.Status!.StatusId, CancellationToken.None);
+        Assert.Equal(0, connector.Limiter.GetStatistics()!.CurrentAvailablePermits);
     }
 
     [Theory]
