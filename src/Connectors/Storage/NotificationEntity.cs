@@ -56,7 +56,7 @@ internal sealed class NotificationEntity : ITableEntity
         UpdatedAt,
         Attempts,
         DuplicatesSeen,
-        LastError,
+        string.IsNullOrEmpty(LastError) ? null : LastError, // a cleared error is stored empty (a merge cannot remove a column)
         HubSpotId,
         Template,
         Recipient,

@@ -57,16 +57,38 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        await UpdateAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), row =>
+        // One merge of the outcome's columns, no read: the counters (attempts, duplicates) are not in it, so concurrent
+        // deliveries cannot undo each other's counts, and it costs one storage operation per event instead of two.
+        var patch = new TableEntity(TableKey.Encode(sourceId), TableKey.Encode(channel))
         {
-            row.Status = outcome.Status.ToString();
-            row.LastError = outcome.Error;
-            row.HubSpotId = outcome.HubSpotId ?? row.HubSpotId;
-            row.Template = outcome.Template ?? row.Template;
-            row.Recipient = outcome.Recipient ?? row.Recipient;
-            row.Result = outcome.Result ?? row.Result;
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+            [nameof(NotificationEntity.Status)] = outcome.Status.ToString(),
+            [nameof(NotificationEntity.LastError)] = outcome.Error ?? "",
+            [nameof(NotificationEntity.UpdatedAt)] = timeProvider.GetUtcNow(),
+        };
+        Set(nameof(NotificationEntity.HubSpotId), outcome.HubSpotId);
+        Set(nameof(NotificationEntity.Template), outcome.Template);
+        Set(nameof(NotificationEntity.Recipient), outcome.Recipient);
+        Set(nameof(NotificationEntity.Result), outcome.Result);
+        try
+        {
+            await table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            throw new InvalidOperationException($"No ledger row {sourceId}/{channel}.", ex);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Unavailable(ex);
+        }
+
+        void Set(string column, string? value)
+        {
+            if (value is not null)
+            {
+                patch[column] = value;
+            }
+        }
     }
 
     /// <summary>
