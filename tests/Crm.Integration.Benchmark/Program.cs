@@ -28,7 +28,7 @@ var run = $"b{Guid.NewGuid():N}"[..9];
 
 // 1. Ingest and drain: the whole workload as fast as the webhook takes it, then until HubSpot shows all of it.
 var tables = $"Bench{run}";
-await SeedTemplateAsync(tables);
+await SeedTemplateAsync();
 var workload = Workload.Generate(settings.Events, seed: 42, run);
 var latencyRows = new List<double>();
 await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, batching: true)))
@@ -132,7 +132,7 @@ Dictionary<string, string> HubSettings(string table, bool batching)
     return values;
 }
 
-async Task SeedTemplateAsync(string table)
+async Task SeedTemplateAsync()
 {
     var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -144,7 +144,6 @@ async Task SeedTemplateAsync(string table)
         new EmailTemplate("bench_welcome", 4242, "Platform <hello@platform.example>", [], [], [],
             [new TemplateProperty("firstname", true)], [new TemplateProperty("activation_url", true)]),
         CancellationToken.None);
-    _ = table;
 }
 
 async Task<List<double>> MeasureLatencyAsync(Uri hub, string latencyRun)

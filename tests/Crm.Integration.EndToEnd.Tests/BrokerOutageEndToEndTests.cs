@@ -15,24 +15,16 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TestStack _broker = TestStack.EndToEndBroker;
-    private RunningSimulator _hubSpot = null!;
-    private HubFactory _factory = null!;
-    private HttpClient _client = null!;
+    private PrivateBrokerHub _hub = null!;
 
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(TestStack.Shared.UpAsync("azurite"), _broker.UpAsync("rabbitmq"));
-        _hubSpot = await RunningSimulator.StartAsync();
-        _factory = new HubFactory(HubFactory.SettingsFor(_broker, TestStack.Shared, $"Outage{Guid.NewGuid():N}"[..24], _hubSpot.BaseAddress));
-        _client = _factory.CreateClient();
-    }
+    public async Task InitializeAsync() => _hub = await PrivateBrokerHub.StartAsync("Outage");
 
     [Fact]
     public async Task BrokerDown_Answers503AndRecordsNothing_ThenTheSameHostRecovers()
     {
-        var ledger = _factory.Services.GetRequiredService<Crm.Integration.Connectors.Storage.INotificationLedger>();
+        var ledger = _hub.Factory.Services.GetRequiredService<Crm.Integration.Connectors.Storage.INotificationLedger>();
         var before = LogStreamRequests.Envelopes(LogStreamRequests.RunId(), "s__elastic__db-login-universal.json");
-        using (var ok = await _client.SendAsync(LogStreamRequests.Post(Auth0Fixtures.AsArray(before))))
+        using (var ok = await _hub.Client.SendAsync(LogStreamRequests.Post(Auth0Fixtures.AsArray(before))))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
@@ -42,13 +34,13 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
         await _broker.DownAsync("rabbitmq");
         var during = LogStreamRequests.Envelopes(LogStreamRequests.RunId(), "ss__elastic__db-signup.json");
         var withRejected = Auth0Fixtures.AsJsonLines([during[0], new JsonObject { ["data"] = new JsonObject { ["type"] = "s" } }]);
-        using (var refused = await _client.SendAsync(LogStreamRequests.Post(withRejected)))
+        using (var refused = await _hub.Client.SendAsync(LogStreamRequests.Post(withRejected)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal("10", refused.Headers.GetValues("Retry-After").Single());
         }
 
-        using (var notReady = await _client.GetAsync("/api/health/ready"))
+        using (var notReady = await _hub.Client.GetAsync("/api/health/ready"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
             var checks = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
@@ -58,19 +50,14 @@ public sealed class BrokerOutageEndToEndTests : IAsyncLifetime
         await _broker.UpAsync("rabbitmq");
         await Eventually.TrueAsync(async () =>
         {
-            using var retried = await _client.SendAsync(LogStreamRequests.Post(withRejected));
+            using var retried = await _hub.Client.SendAsync(LogStreamRequests.Post(withRejected));
             return retried.StatusCode == HttpStatusCode.OK;
         }, Patience, "the webhook to accept again");
 
         await Eventually.GetAsync(() => ledger.FindAsync(Auth0Fixtures.LogIdOf(during[0]), "auth0", CancellationToken.None), Patience, "the row sent after the restart");
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _hubSpot.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
 }
 
 /// <summary>Tests that own the end-to-end broker (they stop it, or need its queue to themselves) run one after another.</summary>

@@ -16,58 +16,54 @@ namespace Crm.Integration.EndToEnd.Tests;
 public sealed class HubSpotOAuthEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly TestStack _broker = TestStack.EndToEndBroker;
-    private RunningSimulator _hubSpot = null!;
-    private HubFactory _factory = null!;
-    private HttpClient _client = null!;
+    private PrivateBrokerHub _hub = null!;
 
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(TestStack.Shared.UpAsync("azurite"), _broker.UpAsync("rabbitmq"));
-        _hubSpot = await RunningSimulator.StartAsync(o =>
-        {
-            o.AccessToken = "no-private-app-token-here";
-            o.OAuthRefreshToken = "good-refresh-token";
-        });
-        var settings = HubFactory.SettingsFor(_broker, TestStack.Shared, $"OAuth{Guid.NewGuid():N}"[..24], _hubSpot.BaseAddress);
-        settings["HubSpot:Authentication"] = "OAuth";
-        settings["HubSpot:ReauthorizationRetryInterval"] = "00:00:01";
-        settings[$"Secrets:{SecretNames.HubSpotAccessToken}"] = null;
-        settings[$"Secrets:{SecretNames.HubSpotClientId}"] = "simulator-client";
-        settings[$"Secrets:{SecretNames.HubSpotClientSecret}"] = "simulator-secret";
-        settings[$"Secrets:{SecretNames.HubSpotRefreshToken}"] = "revoked-refresh-token";
-        _factory = new HubFactory(settings);
-        _client = _factory.CreateClient();
-    }
+    public async Task InitializeAsync() =>
+        _hub = await PrivateBrokerHub.StartAsync(
+            "OAuth",
+            simulator: o =>
+            {
+                o.AccessToken = "no-private-app-token-here";
+                o.OAuthRefreshToken = "good-refresh-token";
+            },
+            settings: s =>
+            {
+                s["HubSpot:Authentication"] = "OAuth";
+                s["HubSpot:ReauthorizationRetryInterval"] = "00:00:01";
+                s[$"Secrets:{SecretNames.HubSpotAccessToken}"] = null;
+                s[$"Secrets:{SecretNames.HubSpotClientId}"] = "simulator-client";
+                s[$"Secrets:{SecretNames.HubSpotClientSecret}"] = "simulator-secret";
+                s[$"Secrets:{SecretNames.HubSpotRefreshToken}"] = "revoked-refresh-token";
+            });
 
     [Fact]
     public async Task RefreshTokenRefused_TriggersStop_EventsWait_ThenANewRefreshTokenWritesThemAll()
     {
         var run = LogStreamRequests.RunId();
         var signups = LogStreamRequests.Envelopes(run, "ss__elastic__db-signup.json", "s__elastic__db-login-universal.json");
-        using (var accepted = await _client.SendAsync(LogStreamRequests.Post(Auth0Fixtures.AsArray(signups))))
+        using (var accepted = await _hub.Client.SendAsync(LogStreamRequests.Post(Auth0Fixtures.AsArray(signups))))
         {
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode); // the webhook does not need HubSpot
         }
 
         var checks = await Eventually.GetAsync(async () =>
         {
-            using var ready = await _client.GetAsync("/api/health/ready");
+            using var ready = await _hub.Client.GetAsync("/api/health/ready");
             var body = System.Text.Json.Nodes.JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!;
             return ((string?)body["servicebus"]!["description"])!.Contains("paused", StringComparison.Ordinal) ? body : null;
         }, Patience, "the triggers to stop");
         Assert.Equal("Unhealthy", (string?)checks["hubspot"]!["status"]);
         Assert.Contains("re-authorised", (string?)checks["hubspot"]!["description"], StringComparison.Ordinal);
-        var ledger = _factory.Services.GetRequiredService<INotificationLedger>();
+        var ledger = _hub.Factory.Services.GetRequiredService<INotificationLedger>();
         var attemptsWhenStopped = await AttemptsAsync(ledger, signups);
         await Task.Delay(TimeSpan.FromSeconds(3)); // stopped means stopped: nothing more is tried meanwhile
         Assert.Equal(attemptsWhenStopped, await AttemptsAsync(ledger, signups));
         Assert.All(attemptsWhenStopped, a => Assert.InRange(a, 0, 4)); // the window in hand when HubSpot refused, far below the delivery limit (10)
 
-        Assert.Empty(_hubSpot.Portal.Contacts);
+        Assert.Empty(_hub.HubSpot.Portal.Contacts);
 
         // The operator re-authorises the app and stores the new refresh token.
-        _factory.Services.GetRequiredService<IConfiguration>()[$"Secrets:{SecretNames.HubSpotRefreshToken}"] = "good-refresh-token";
+        _hub.Factory.Services.GetRequiredService<IConfiguration>()[$"Secrets:{SecretNames.HubSpotRefreshToken}"] = "good-refresh-token";
 
         foreach (var logId in signups.Select(Auth0Fixtures.LogIdOf))
         {
@@ -76,9 +72,9 @@ public sealed class HubSpotOAuthEndToEndTests : IAsyncLifetime
             Assert.Equal(NotificationStatus.Delivered, row.Status);
         }
 
-        using var readyAgain = await _client.GetAsync("/api/health/ready");
+        using var readyAgain = await _hub.Client.GetAsync("/api/health/ready");
         Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
-        Assert.NotEmpty(_hubSpot.Portal.Contacts);
+        Assert.NotEmpty(_hub.HubSpot.Portal.Contacts);
     }
 
     private static async Task<int[]> AttemptsAsync(INotificationLedger ledger, IEnumerable<System.Text.Json.Nodes.JsonObject> events)
@@ -94,10 +90,5 @@ public sealed class HubSpotOAuthEndToEndTests : IAsyncLifetime
         return [.. attempts];
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _hubSpot.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
 }

@@ -32,9 +32,9 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
         await PublishAsync(EventBridge("transactional_email", $"{run}-e3", Email(template, to: $"x-{run}@bounced.example")));
         await PublishAsync(CloudEvent("transactional_email", $"{run}-e4", Email("no-such-template", to: ada.Email)));
         await PublishAsync(CloudEvent("transactional_email", $"{run}-e5", Email(template, to: $"y-{run}@spamtrap.example")));
-        await PublishAsync(CloudEvent("task_signup", $"{run}-t1", TaskSignup($"{run}-ut1", crmId: ada.Id)));
-        await PublishAsync(EventBridge("task_signup", $"{run}-t1-again", TaskSignup($"{run}-ut1", crmId: ada.Id)));
-        await PublishAsync(CloudEvent("task_signup", $"{run}-t2", TaskSignup($"{run}-ut2", email: late)));
+        await PublishAsync(CloudEvent("task_signup", $"{run}-t1", PlatformEventData.TaskSignup($"{run}-ut1", crmId: ada.Id)));
+        await PublishAsync(EventBridge("task_signup", $"{run}-t1-again", PlatformEventData.TaskSignup($"{run}-ut1", crmId: ada.Id)));
+        await PublishAsync(CloudEvent("task_signup", $"{run}-t2", PlatformEventData.TaskSignup($"{run}-ut2", crmId: null, email: late)));
         // The late contact's own signup arrives after its task signup was first tried.
         await Eventually.TrueAsync(async () => (await RowAsync($"{run}-ut2", TaskSignupHandler.Channel))?.Attempts >= 2, Patience, "the task signup to wait for its contact");
         await SignedUpContactAsync(run, "late");
@@ -113,8 +113,8 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(300)); // the Lookups cache (0.2 s in these tests)
-            await PublishAsync(CloudEvent("task_signup", $"{run}-c1", TaskSignup($"{run}-ut", crmId: ada.Id)));
-            await PublishAsync(Binary("task_signup", $"{run}-c2", TaskSignup($"{run}-ut", crmId: ada.Id)));
+            await PublishAsync(CloudEvent("task_signup", $"{run}-c1", PlatformEventData.TaskSignup($"{run}-ut", crmId: ada.Id)));
+            await PublishAsync(Binary("task_signup", $"{run}-c2", PlatformEventData.TaskSignup($"{run}-ut", crmId: ada.Id)));
 
             await SettledAsync($"{run}-ut", TaskSignupHandler.Channel);
             await Eventually.TrueAsync(async () => await RowAsync($"{run}-ut", TaskSignupHandler.Channel) is { } r && r.Attempts + r.DuplicatesSeen == 2, Patience, "the repeat");
@@ -213,24 +213,6 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
 
         return data;
     }
-
-    private static JsonObject TaskSignup(string userTaskId, string? crmId = null, string? email = null) => new()
-    {
-        ["id"] = userTaskId,
-        ["user_id"] = 42,
-        ["created"] = "2026-11-20T08:30:00Z",
-        ["email"] = email,
-        ["extra_data"] = new JsonObject
-        {
-            ["project_id"] = 7,
-            ["project_name"] = "Clean Rivers",
-            ["task_id"] = 70,
-            ["task_name"] = "Count the fish",
-            ["task_type_id"] = 3,
-            ["task_type_name"] = "Survey",
-            ["crm_id"] = crmId,
-        },
-    };
 
     private static Message CloudEvent(string type, string id, JsonObject data) => Json(id, null, new JsonObject
     {

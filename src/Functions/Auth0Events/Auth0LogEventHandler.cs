@@ -38,18 +38,17 @@ internal sealed class Auth0LogEventHandler(
             return HandlerOutcome.Permanent("UnsupportedLogType", reason);
         }
 
-        var admission = await ledger.AdmitAsync(receipt, cancellationToken).ConfigureAwait(false);
-        if (admission.Record.IsSettled)
+        var once = await LedgerOnce.HandleAsync(ledger, receipt, _ => DeliverAsync(data, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (once.Outcome is { } outcome)
         {
-            var record = await ledger.RecordDuplicateAsync(logId, Auth0Channel.Name, cancellationToken).ConfigureAwait(false);
-            Log.Auth0EventDuplicate(logger, logId, logType, record.DuplicatesSeen);
-            return HandlerOutcome.Duplicate;
+            Log.Auth0EventHandled(logger, logId, logType, outcome.Status, once.Verdict.Reason);
+        }
+        else
+        {
+            Log.Auth0EventDuplicate(logger, logId, logType, once.DuplicatesSeen);
         }
 
-        var (outcome, verdict) = await DeliverAsync(data, cancellationToken).ConfigureAwait(false);
-        await ledger.RecordOutcomeAsync(logId, Auth0Channel.Name, outcome, cancellationToken).ConfigureAwait(false);
-        Log.Auth0EventHandled(logger, logId, logType, outcome.Status, verdict.Reason);
-        return verdict;
+        return once.Verdict;
     }
 
     private async Task<(NotificationOutcome Outcome, HandlerOutcome Verdict)> DeliverAsync(Auth0LogData data, CancellationToken cancellationToken)

@@ -56,18 +56,18 @@ internal sealed class TaskSignupHandler(
             return rejection;
         }
 
-        var admission = await ledger.AdmitAsync(Receipt(userTaskId), cancellationToken).ConfigureAwait(false);
-        if (admission.Record.IsSettled)
+        var once = await LedgerOnce.HandleAsync(
+            ledger, Receipt(userTaskId), attempt => RecordAsync(platformEvent, data, attempt, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (once.Outcome is { } outcome)
         {
-            var record = await ledger.RecordDuplicateAsync(userTaskId, Channel, cancellationToken).ConfigureAwait(false);
-            Log.PlatformEventDuplicate(logger, platformEvent.Id, platformEvent.Type, record.DuplicatesSeen);
-            return HandlerOutcome.Duplicate;
+            Log.PlatformEventHandled(logger, platformEvent.Id, platformEvent.Type, outcome.Status, once.Verdict.Reason);
+        }
+        else
+        {
+            Log.PlatformEventDuplicate(logger, platformEvent.Id, platformEvent.Type, once.DuplicatesSeen);
         }
 
-        var (outcome, verdict) = await RecordAsync(platformEvent, data, admission.Record.Attempts, cancellationToken).ConfigureAwait(false);
-        await ledger.RecordOutcomeAsync(userTaskId, Channel, outcome, cancellationToken).ConfigureAwait(false);
-        Log.PlatformEventHandled(logger, platformEvent.Id, platformEvent.Type, outcome.Status, verdict.Reason);
-        return verdict;
+        return once.Verdict;
     }
 
     private async Task<(NotificationOutcome, HandlerOutcome)> RecordAsync(PlatformEvent platformEvent, TaskSignupData data, int attempt, CancellationToken cancellationToken)

@@ -42,23 +42,20 @@ internal sealed class TransactionalEmailHandler(
             return rejection;
         }
 
-        var admission = await ledger.AdmitAsync(receipt, cancellationToken).ConfigureAwait(false);
-        if (admission.Record.IsSettled)
+        var once = await LedgerOnce.HandleAsync(ledger, receipt, _ => SendAsync(platformEvent.Id, data!, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (once.Outcome is not { } outcome)
         {
-            var record = await ledger.RecordDuplicateAsync(platformEvent.Id, Channel, cancellationToken).ConfigureAwait(false);
-            Log.PlatformEventDuplicate(logger, platformEvent.Id, platformEvent.Type, record.DuplicatesSeen);
-            return HandlerOutcome.Duplicate;
+            Log.PlatformEventDuplicate(logger, platformEvent.Id, platformEvent.Type, once.DuplicatesSeen);
+            return once.Verdict;
         }
 
-        var (outcome, verdict) = await SendAsync(platformEvent.Id, data!, cancellationToken).ConfigureAwait(false);
-        await ledger.RecordOutcomeAsync(platformEvent.Id, Channel, outcome, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == NotificationStatus.Delivered && outcome.Result is "PENDING" or "PROCESSING" && outcome.HubSpotId is { } statusId)
         {
             watcher.Watch(platformEvent.Id, statusId);
         }
 
-        Log.PlatformEventHandled(logger, platformEvent.Id, platformEvent.Type, outcome.Status, verdict.Reason);
-        return verdict;
+        Log.PlatformEventHandled(logger, platformEvent.Id, platformEvent.Type, outcome.Status, once.Verdict.Reason);
+        return once.Verdict;
     }
 
     private async Task<(NotificationOutcome, HandlerOutcome)> SendAsync(string eventId, TransactionalEmailData data, CancellationToken cancellationToken)

@@ -114,25 +114,6 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
         return data;
     }
 
-    public static JsonObject TaskSignupData(string id = "ut-1", string? crmId = "501", string? email = null, string userId = "auth0|ada", string created = "2026-11-20T08:30:00Z") =>
-        new()
-        {
-            ["id"] = id,
-            ["user_id"] = userId,
-            ["created"] = created,
-            ["email"] = email,
-            ["extra_data"] = new JsonObject
-            {
-                ["project_id"] = 7,
-                ["project_name"] = "Clean Rivers",
-                ["task_id"] = 70,
-                ["task_name"] = "Count the fish",
-                ["task_type_id"] = 3,
-                ["task_type_name"] = "Survey",
-                ["crm_id"] = crmId,
-            },
-        };
-
     public async ValueTask DisposeAsync()
     {
         await Watcher.StopAsync(CancellationToken.None);
