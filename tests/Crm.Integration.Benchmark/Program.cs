@@ -140,10 +140,9 @@ async Task SeedTemplateAsync()
         ["Storage:EmailTemplatesTable"] = "BenchTemplates",
     }).Build();
     await using var provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
-    await provider.GetRequiredService<IEmailTemplates>().SaveAsync(
+    await provider.GetRequiredService<IEmailTemplateAdmin>().PutAsync(
         new EmailTemplate("bench_welcome", 4242, "Platform <hello@platform.example>", [], [], [],
-            [new TemplateProperty("firstname", true)], [new TemplateProperty("activation_url", true)]),
-        CancellationToken.None);
+            [new TemplateProperty("firstname", true)], [new TemplateProperty("activation_url", true)]));
 }
 
 async Task<List<double>> MeasureLatencyAsync(Uri hub, string latencyRun)

@@ -34,7 +34,7 @@ public sealed class HubFixture : IAsyncLifetime
 
     public INotificationLedger Ledger => Factory.Services.GetRequiredService<INotificationLedger>();
 
-    public IEmailTemplates Templates => Factory.Services.GetRequiredService<IEmailTemplates>();
+    public IEmailTemplateAdmin Templates => Factory.Services.GetRequiredService<IEmailTemplateAdmin>();
 
     /// <summary>The hub's <c>Lookups</c> table, for tests that change what admins would change.</summary>
     public Azure.Data.Tables.TableClient Lookups =>

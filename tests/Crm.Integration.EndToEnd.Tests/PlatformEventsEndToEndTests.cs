@@ -152,7 +152,7 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
 
     private async Task<string> SaveTemplateAsync(string name, long emailId, string[]? custom = null)
     {
-        await hub.Templates.SaveAsync(
+        await hub.Templates.PutAsync(
             new EmailTemplate(
                 name,
                 emailId,
@@ -161,8 +161,7 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
                 [],
                 [],
                 [new TemplateProperty("firstname", Required: false)],
-                (custom ?? []).Select(c => new TemplateProperty(c, Required: true)).ToList()),
-            CancellationToken.None);
+                (custom ?? []).Select(c => new TemplateProperty(c, Required: true)).ToList()));
         return name;
     }
 

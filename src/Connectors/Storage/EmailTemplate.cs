@@ -29,7 +29,10 @@ public sealed partial record EmailTemplate(
     private static partial Regex NamePattern();
 }
 
-/// <summary>The <c>EmailTemplates</c> table. Throws <see cref="StorageUnavailableException"/> when storage cannot be reached.</summary>
+/// <summary>
+/// The <c>EmailTemplates</c> table as the email handler reads it (admins write it through <see cref="IEmailTemplateAdmin"/>).
+/// Throws <see cref="StorageUnavailableException"/> when storage cannot be reached.
+/// </summary>
 public interface IEmailTemplates
 {
     /// <summary>
@@ -37,9 +40,6 @@ public interface IEmailTemplates
     /// exists but cannot be read as a template (a hand edit gone wrong).
     /// </summary>
     Task<EmailTemplate?> GetAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>Creates or replaces the row.</summary>
-    Task SaveAsync(EmailTemplate template, CancellationToken cancellationToken);
 }
 
 /// <summary>A template row exists but is not a usable mapping; the message names the column.</summary>

@@ -31,7 +31,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
         services.AddSingleton<ILookups, TableLookups>();
         services.AddSingleton<IContactDates, TableContactDates>();
-        services.AddSingleton<IEmailTemplates, TableEmailTemplates>();
+        services.AddSingleton<TableEmailTemplates>();
+        services.AddSingleton<IEmailTemplates>(provider => provider.GetRequiredService<TableEmailTemplates>());
+        services.AddSingleton<IEmailTemplateAdmin>(provider => provider.GetRequiredService<TableEmailTemplates>());
         services.AddHealthChecks().AddCheck<TableStorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -1,22 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
 
-/// <summary>
-/// One partition (<see cref="Partition"/>), row key = template name. Lists are JSON arrays in string columns, so that
-/// the row stays readable and editable in Storage Explorer.
-/// </summary>
-internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<StorageOptions> options) : IEmailTemplates
+/// <summary>The <c>EmailTemplates</c> table; the layout is <see cref="EmailTemplateRows"/>.</summary>
+internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<StorageOptions> options) : IEmailTemplates, IEmailTemplateAdmin
 {
-    public const string Partition = "template";
-
     private readonly LazyTable _table = new(service, options.Value.EmailTemplatesTable);
 
-    public async Task<EmailTemplate?> GetAsync(string name, CancellationToken cancellationToken)
+    public async Task<EmailTemplate?> GetAsync(string name, CancellationToken cancellationToken) =>
+        (await FindAsync(name, cancellationToken).ConfigureAwait(false))?.Template;
+
+    public async Task<VersionedTemplate?> FindAsync(string name, CancellationToken cancellationToken)
     {
         if (!EmailTemplate.IsValidName(name))
         {
@@ -24,102 +21,171 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
         }
 
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> response;
-        try
-        {
-            response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new StorageUnavailableException($"Email template '{name}' cannot be read ({ex.Status} {ex.ErrorCode}).", ex);
-        }
-
-        return response.HasValue ? FromRow(response.Value!) : null;
+        var response = await Storage($"Email template '{name}' cannot be read", () =>
+            table.GetEntityIfExistsAsync<TableEntity>(name, EmailTemplateRows.MappingRow, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return response.HasValue ? Versioned(response.Value!) : null;
     }
 
-    public async Task SaveAsync(EmailTemplate template, CancellationToken cancellationToken)
+    public async Task<TemplatePage> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(template);
-        if (!EmailTemplate.IsValidName(template.Name))
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {EmailTemplateRows.MappingRow}");
+        var page = await FirstPageAsync(table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken), continuationToken, pageSize, "Email templates cannot be listed").ConfigureAwait(false);
+        return new TemplatePage(page.Values.Select(Versioned).ToList(), Encode(page.ContinuationToken));
+    }
+
+    public async Task<TemplateHistoryPage> HistoryAsync(string name, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        if (!EmailTemplate.IsValidName(name))
         {
-            throw new ArgumentException($"'{template.Name}' is not a valid template name.", nameof(template));
+            return new TemplateHistoryPage([], null);
         }
 
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var query = table.QueryAsync<TableEntity>(EmailTemplateRows.HistoryFilter(name), pageSize, cancellationToken: cancellationToken);
+        var page = await FirstPageAsync(query, continuationToken, pageSize, $"History of email template '{name}' cannot be read").ConfigureAwait(false);
+        return new TemplateHistoryPage(page.Values.Select(EmailTemplateRows.ToChange).ToList(), Encode(page.ContinuationToken));
+    }
+
+    public Task<TemplateWriteResult> CreateAsync(EmailTemplate template, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var change = new TemplateChange(TemplateChangeActions.Created, template.ChangedBy ?? "", template.ChangedAt ?? default, null, template);
+        return WriteAsync(template.Name, change, TableTransactionActionType.Add, EmailTemplateRows.Mapping(template), ETag.All, cancellationToken);
+    }
+
+    public async Task<TemplateWriteResult> ReplaceAsync(EmailTemplate template, string expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var before = await FindAsync(template.Name, cancellationToken).ConfigureAwait(false);
+        if (before is null)
+        {
+            return new TemplateWriteResult(TemplateWriteStatus.NotFound);
+        }
+
+        // The audit entry's "before" is the row as read here; the write below is conditional on the version the admin
+        // read, and on this read's version too, so that "before" is exactly what was replaced.
+        if (!Matches(expectedVersion, before.Version))
+        {
+            return new TemplateWriteResult(TemplateWriteStatus.Stale);
+        }
+
+        var change = new TemplateChange(TemplateChangeActions.Replaced, template.ChangedBy ?? "", template.ChangedAt ?? default, before.Template, template);
+        return await WriteAsync(template.Name, change, TableTransactionActionType.UpdateReplace, EmailTemplateRows.Mapping(template), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TemplateWriteResult> DeleteAsync(string name, string expectedVersion, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken)
+    {
+        var before = await FindAsync(name, cancellationToken).ConfigureAwait(false);
+        if (before is null)
+        {
+            return new TemplateWriteResult(TemplateWriteStatus.NotFound);
+        }
+
+        if (!Matches(expectedVersion, before.Version))
+        {
+            return new TemplateWriteResult(TemplateWriteStatus.Stale);
+        }
+
+        var change = new TemplateChange(TemplateChangeActions.Deleted, changedBy, changedAt, before.Template, null);
+        var result = await WriteAsync(name, change, TableTransactionActionType.Delete, new TableEntity(name, EmailTemplateRows.MappingRow), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
+        return result.Status == TemplateWriteStatus.Saved ? new TemplateWriteResult(TemplateWriteStatus.Saved) : result;
+    }
+
+    private async Task<TemplateWriteResult> WriteAsync(string name, TemplateChange change, TableTransactionActionType write, TableEntity mapping, ETag version, CancellationToken cancellationToken)
+    {
+        if (!EmailTemplate.IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid template name.", nameof(name));
+        }
+
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        TableTransactionAction[] actions =
+        [
+            new(write, mapping, version),
+            new(TableTransactionActionType.Add, EmailTemplateRows.History(name, change)),
+        ];
         try
         {
-            await table.UpsertEntityAsync(ToRow(template), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var responses = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return new TemplateWriteResult(TemplateWriteStatus.Saved, responses.Value[0].Headers.ETag?.ToString());
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            // 409 on the mapping: it exists (create); on the history entry: another change landed in the same tick.
+            return new TemplateWriteResult(ex.Status switch
+            {
+                404 => TemplateWriteStatus.NotFound,
+                409 when ex.FailedTransactionActionIndex == 0 => TemplateWriteStatus.AlreadyExists,
+                _ => TemplateWriteStatus.Stale,
+            });
         }
         catch (RequestFailedException ex)
         {
-            throw new StorageUnavailableException($"Email template '{template.Name}' cannot be written ({ex.Status} {ex.ErrorCode}).", ex);
+            throw new StorageUnavailableException($"Email template '{name}' cannot be written ({ex.Status} {ex.ErrorCode}).", ex);
         }
     }
 
-    internal static TableEntity ToRow(EmailTemplate template) => new(Partition, template.Name)
-    {
-        ["HubSpotEmailId"] = template.HubSpotEmailId,
-        ["From"] = template.From,
-        ["ReplyTo"] = JsonSerializer.Serialize(template.ReplyTo, TemplateJsonContext.Default.IReadOnlyListString),
-        ["Cc"] = JsonSerializer.Serialize(template.Cc, TemplateJsonContext.Default.IReadOnlyListString),
-        ["Bcc"] = JsonSerializer.Serialize(template.Bcc, TemplateJsonContext.Default.IReadOnlyListString),
-        ["ContactProperties"] = JsonSerializer.Serialize(template.ContactProperties, TemplateJsonContext.Default.IReadOnlyListTemplateProperty),
-        ["CustomProperties"] = JsonSerializer.Serialize(template.CustomProperties, TemplateJsonContext.Default.IReadOnlyListTemplateProperty),
-        ["Description"] = template.Description,
-        ["ChangedBy"] = template.ChangedBy,
-        ["ChangedAt"] = template.ChangedAt,
-    };
+    private static bool Matches(string expected, string actual) => expected == "*" || string.Equals(expected, actual, StringComparison.Ordinal);
 
-    internal static EmailTemplate FromRow(TableEntity row)
+    private static VersionedTemplate Versioned(TableEntity row) => new(EmailTemplateRows.ToTemplate(row), row.ETag.ToString());
+
+    private static async Task<Page<TableEntity>> FirstPageAsync(AsyncPageable<TableEntity> query, string? continuationToken, int pageSize, string failure)
     {
-        var emailId = row.TryGetValue("HubSpotEmailId", out var id) ? id switch
+        var storageToken = Decode(continuationToken);
+        try
         {
-            long l => l,
-            int i => i,
-            string s when long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => 0,
-        } : 0;
-        if (emailId <= 0)
-        {
-            throw new EmailTemplateInvalidException($"Email template '{row.RowKey}': HubSpotEmailId is missing or not a positive number.");
+            await foreach (var page in query.AsPages(storageToken, pageSize).ConfigureAwait(false))
+            {
+                return page;
+            }
+
+            return Page<TableEntity>.FromValues([], null, null!);
         }
-
-        return new EmailTemplate(
-            row.RowKey,
-            emailId,
-            NullIfEmpty(row.GetString("From")),
-            List(row, "ReplyTo", TemplateJsonContext.Default.IReadOnlyListString),
-            List(row, "Cc", TemplateJsonContext.Default.IReadOnlyListString),
-            List(row, "Bcc", TemplateJsonContext.Default.IReadOnlyListString),
-            List(row, "ContactProperties", TemplateJsonContext.Default.IReadOnlyListTemplateProperty),
-            List(row, "CustomProperties", TemplateJsonContext.Default.IReadOnlyListTemplateProperty),
-            row.GetString("Description"),
-            row.GetString("ChangedBy"),
-            row.GetDateTimeOffset("ChangedAt"));
+        catch (RequestFailedException ex) when (storageToken is not null && ex.Status == 400)
+        {
+            throw new InvalidContinuationTokenException("The continuation token was not accepted; start again from the first page.", ex);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new StorageUnavailableException($"{failure} ({ex.Status} {ex.ErrorCode}).", ex);
+        }
     }
 
-    private static IReadOnlyList<T> List<T>(TableEntity row, string column, System.Text.Json.Serialization.Metadata.JsonTypeInfo<IReadOnlyList<T>> type)
+    // The SDK's token holds row keys (template names) in clear and spaces; callers get it as opaque URL-safe text.
+    private static string? Encode(string? storageToken) =>
+        storageToken is null ? null : Base64Url(Encoding.UTF8.GetBytes(storageToken));
+
+    private static string? Decode(string? token)
     {
-        if (row.GetString(column) is not { Length: > 0 } json)
+        if (string.IsNullOrEmpty(token))
         {
-            return [];
+            return null;
         }
 
         try
         {
-            var list = JsonSerializer.Deserialize(json, type) ?? [];
-            return list.Contains(default) ? throw new JsonException("null entry") : list;
+            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token));
         }
-        catch (JsonException ex)
+        catch (FormatException ex)
         {
-            throw new EmailTemplateInvalidException($"Email template '{row.RowKey}': column {column} is not a JSON array of the expected shape ({ex.Message}).", ex);
+            throw new InvalidContinuationTokenException("The continuation token is not one this API issued.", ex);
         }
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(IReadOnlyList<string>))]
-[JsonSerializable(typeof(IReadOnlyList<TemplateProperty>))]
-internal sealed partial class TemplateJsonContext : JsonSerializerContext;
+    private static async Task<T> Storage<T>(string failure, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new StorageUnavailableException($"{failure} ({ex.Status} {ex.ErrorCode}).", ex);
+        }
+    }
+}

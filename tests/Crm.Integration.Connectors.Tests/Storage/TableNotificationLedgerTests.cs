@@ -163,54 +163,6 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         Assert.Equal(HealthStatus.Healthy, health.Entries["storage"].Status);
     }
 
-    [Fact]
-    public async Task EmailTemplates_SavedAndRead_RoundTripEveryField_AndAnUnknownNameIsNull()
-    {
-        Ledger();
-        var templates = _provider!.GetRequiredService<IEmailTemplates>();
-        var template = new EmailTemplate(
-            "welcome.v2",
-            4242,
-            "Team <team@platform.example>",
-            ["reply@platform.example"],
-            ["cc1@platform.example", "cc2@platform.example"],
-            [],
-            [new TemplateProperty("firstname", true)],
-            [new TemplateProperty("activation_url", true), new TemplateProperty("promo", false)],
-            "Sent after signup",
-            "admin@platform.example",
-            ReceivedAt);
-
-        await templates.SaveAsync(template, CancellationToken.None);
-        var read = await templates.GetAsync("welcome.v2", CancellationToken.None);
-
-        Assert.NotNull(read);
-        Assert.Equal((template.HubSpotEmailId, template.From, template.Description, template.ChangedAt), (read.HubSpotEmailId, read.From, read.Description, read.ChangedAt));
-        Assert.Equal(template.Cc, read.Cc);
-        Assert.Equal(template.ContactProperties, read.ContactProperties);
-        Assert.Equal(template.CustomProperties, read.CustomProperties);
-        Assert.Null(await templates.GetAsync("nope", CancellationToken.None));
-        Assert.Null(await templates.GetAsync("bad/name?", CancellationToken.None));
-    }
-
-    [Theory]
-    [InlineData("HubSpotEmailId", "0", "HubSpotEmailId")]
-    [InlineData("ContactProperties", "firstname,lastname", "ContactProperties")]
-    [InlineData("Cc", "[null]", "Cc")]
-    public async Task EmailTemplates_HandEditedRowThatIsNotATemplate_IsReportedNamingTheColumn(string column, string value, string said)
-    {
-        Ledger();
-        var table = _provider!.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(_table + "Templates");
-        await table.CreateIfNotExistsAsync();
-        var row = new Azure.Data.Tables.TableEntity("template", "broken") { ["HubSpotEmailId"] = 42L };
-        row[column] = value;
-        await table.AddEntityAsync(row);
-
-        var error = await Assert.ThrowsAsync<EmailTemplateInvalidException>(() => _provider!.GetRequiredService<IEmailTemplates>().GetAsync("broken", CancellationToken.None));
-
-        Assert.Contains(said, error.Message, StringComparison.Ordinal);
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_provider is not null)

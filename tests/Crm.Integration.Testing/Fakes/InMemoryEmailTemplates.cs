@@ -19,10 +19,4 @@ public sealed class InMemoryEmailTemplates : IEmailTemplates
             ? throw new EmailTemplateInvalidException($"Email template '{name}': HubSpotEmailId is missing or not a positive number.")
             : Task.FromResult(Templates.GetValueOrDefault(name));
     }
-
-    public Task SaveAsync(EmailTemplate template, CancellationToken cancellationToken)
-    {
-        Templates[template.Name] = template;
-        return Task.CompletedTask;
-    }
 }
