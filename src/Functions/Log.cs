@@ -58,4 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(2401, LogLevel.Warning, "HubSpot issues tokens again: queue triggers resume")]
     public static partial void HubSpotLaneResumed(ILogger logger);
+
+    [LoggerMessage(2500, LogLevel.Information, "Email template {Template} {Action} by {Admin}")]
+    public static partial void TemplateChanged(ILogger logger, string template, string action, string admin);
+
+    [LoggerMessage(2501, LogLevel.Warning, "Email template {Template}: HubSpot email {EmailId} could not be checked: {Reason}")]
+    public static partial void TemplateEmailIdUnchecked(ILogger logger, string template, long emailId, string reason);
+
+    [LoggerMessage(2502, LogLevel.Information, "Admin API off: no AdminApi:Authority set")]
+    public static partial void AdminApiOff(ILogger logger);
 }

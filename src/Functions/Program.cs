@@ -9,6 +9,7 @@ using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
 using Crm.Integration.Functions.PlatformEvents;
+using Crm.Integration.Functions.TemplatesAdmin;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddHostJson();
@@ -24,11 +25,13 @@ builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events();
 builder.Services.AddPlatformEvents(builder.Configuration);
+builder.Services.AddTemplatesAdmin(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();
 app.MapHealthApi();
 app.MapAuth0LogStreamApi();
+app.UseTemplatesAdmin();
 app.Run();
 
 /// <summary>The host; public so that end-to-end tests can start it in process.</summary>

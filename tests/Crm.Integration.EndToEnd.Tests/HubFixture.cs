@@ -24,6 +24,9 @@ public sealed class HubFixture : IAsyncLifetime
 
     private readonly WireMockServer _auth0 = WireMockServer.Start();
 
+    /// <summary>The issuer of the admin API's tokens.</summary>
+    public TestIssuer Issuer { get; } = new();
+
     public HubFactory Factory { get; private set; } = null!;
 
     public RunningSimulator HubSpot { get; private set; } = null!;
@@ -58,6 +61,11 @@ public sealed class HubFixture : IAsyncLifetime
         settings["PlatformEvents:ContactWaitDelay"] = "00:00:00.300";
         settings["PlatformEvents:ContactWaitAttempts"] = "8";
         settings["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.100";
+        foreach (var (key, value) in Issuer.Settings)
+        {
+            settings[key] = value;
+        }
+
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();
         _raw = await RawAmqp.ConnectAsync(TestStack.Shared);
@@ -117,6 +125,7 @@ public sealed class HubFixture : IAsyncLifetime
         await Factory.DisposeAsync();
         await HubSpot.DisposeAsync();
         _auth0.Stop();
+        Issuer.Dispose();
         _stop.Dispose();
     }
 }

@@ -38,6 +38,8 @@ internal sealed record CustomEventRequest(
     Guid Uuid,
     IReadOnlyDictionary<string, string> Properties);
 
+internal sealed record MarketingEmailResponse(string? Id, string? Name, string? State);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BatchUpsertRequest))]
 [JsonSerializable(typeof(BatchResponse))]
@@ -45,4 +47,5 @@ internal sealed record CustomEventRequest(
 [JsonSerializable(typeof(SingleSendRequest))]
 [JsonSerializable(typeof(SendStatusBody))]
 [JsonSerializable(typeof(CustomEventRequest))]
+[JsonSerializable(typeof(MarketingEmailResponse))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

@@ -47,6 +47,7 @@ public static class HubSpotServiceCollectionExtensions
 
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, countsAgainstBudget: true);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, countsAgainstBudget: true);
+        AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, countsAgainstBudget: true);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), countsAgainstBudget: false);
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.StatusClient), countsAgainstBudget: true);

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(1320, LogLevel.Warning, "HubSpot custom event {EventName} failed with {Status} {Category} (correlationId {CorrelationId})")]
     public static partial void CustomEventFailed(ILogger logger, string eventName, int status, string? category, string? correlationId);
 
+    [LoggerMessage(1325, LogLevel.Warning, "HubSpot marketing email {EmailId} not looked up: {Status} {Category} (correlationId {CorrelationId})")]
+    public static partial void MarketingEmailLookupFailed(ILogger logger, long emailId, int status, string? category, string? correlationId);
+
     [LoggerMessage(1330, LogLevel.Critical, "HubSpot refused the OAuth refresh token ({Status} {Category}, correlationId {CorrelationId}): the app must be re-authorised; HubSpot calls stop until then")]
     public static partial void ReauthorizationRequired(ILogger logger, int status, string? category, string? correlationId);
 

@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Net.Http.Headers;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
-using Microsoft.AspNetCore.Http.Features;
+using Crm.Integration.Functions.Common;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Functions.Auth0LogStream;
@@ -48,7 +47,7 @@ internal static class Auth0LogStreamApi
         }
 
         var maxBytes = options.CurrentValue.MaxBodyBytes;
-        var body = await ReadBodyAsync(http, maxBytes, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBodies.ReadAsync(http, maxBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             Log.LogStreamTooLarge(logger, http.Request.ContentLength, maxBytes);
@@ -88,39 +87,4 @@ internal static class Auth0LogStreamApi
     private static bool IsAccepted(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && AcceptedMediaTypes.Contains(mediaType.MediaType, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The whole body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            // Kestrel then stops a chunked body at the limit instead of reading it all.
-            limit.MaxRequestBodySize = maxBytes + 1;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 64 * 1024, maxBytes) + 1);
-        try
-        {
-            int read;
-            while ((read = await http.Request.Body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                buffer.Advance(read);
-                if (buffer.WrittenCount > maxBytes)
-                {
-                    return null;
-                }
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
-        return buffer.WrittenMemory;
-    }
 }

@@ -32,6 +32,8 @@ internal sealed class TimedCache<TKey, TValue>(TimeSpan keepFor, TimeProvider ti
         return found;
     }
 
+    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+
     public void Set(TKey key, TValue value)
     {
         var now = time.GetUtcNow();

@@ -7,8 +7,11 @@ public sealed class PlatformEventsOptions
 {
     public const string SectionName = "PlatformEvents";
 
-    /// <summary>How long a template mapping is used before it is read again: an admin's edit is live within this time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    /// <summary>
+    /// How long a template mapping is used before it is read again: an admin's edit is live on every replica within
+    /// this time (at once on the replica that saved it). At most a minute, the promise made to admins.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan TemplateCacheFor { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long an Auth0 user's email is kept after it was read.</summary>

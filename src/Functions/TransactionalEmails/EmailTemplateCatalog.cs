@@ -27,4 +27,7 @@ internal sealed class EmailTemplateCatalog(IEmailTemplates templates, IOptions<P
         _templates.Set(name, template);
         return template;
     }
+
+    /// <summary>An admin changed the template through this host: its next email reads the table (other hosts wait out the cache).</summary>
+    public void Forget(string name) => _templates.Remove(name);
 }
