@@ -49,7 +49,14 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestStack.Shared.UpAsync();
-        HubSpot = await RunningSimulator.StartAsync(o => o.AccessToken = HubFactory.HubSpotToken);
+        HubSpot = await RunningSimulator.StartAsync(o =>
+        {
+            o.AccessToken = HubFactory.HubSpotToken;
+            foreach (var id in TemplatesAdminEndToEndTests.EmailIdsInHubSpot)
+            {
+                o.MarketingEmails[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = $"Email {id}";
+            }
+        });
         ServeAuth0();
         var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, $"E2e{Guid.NewGuid():N}"[..24], HubSpot.BaseAddress);
         settings["Auth0:BaseAddress"] = _auth0.Url + "/";
@@ -65,6 +72,8 @@ public sealed class HubFixture : IAsyncLifetime
         {
             settings[key] = value;
         }
+
+        settings["AdminApi:CheckHubSpotEmailIds"] = "true";
 
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();

@@ -103,6 +103,35 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
     }
 
     [Fact]
+    public async Task TemplateEditedThroughTheAdminApi_AnEventOnlyTheNewMappingAccepts_IsSent()
+    {
+        var run = LogStreamRequests.RunId();
+        var name = $"admin-edit-{run}";
+        var to = $"admin-edit-{run}@example.com";
+        var admin = hub.Issuer.Mint("auth0|ops", [TestIssuer.WritePermission], name: "Ops Admin");
+        var mapping = new JsonObject
+        {
+            ["name"] = name,
+            ["hubspot_email_id"] = 4242,
+            ["contact_properties"] = new JsonArray(new JsonObject { ["name"] = "firstname", ["required"] = false }),
+            ["custom_properties"] = new JsonArray(new JsonObject { ["name"] = "activation_url", ["required"] = true }),
+        };
+        using var created = await AdminRequests.SendAsync(hub.Client, "POST", $"/api/admin/templates", admin, mapping);
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        await PublishAsync(CloudEvent("transactional_email", $"{run}-a1", Email(name, to: to, extra: ("coupon", "C-1"))));
+        Assert.StartsWith("UndeclaredProperty", (await SettledAsync($"{run}-a1", "email")).LastError, StringComparison.Ordinal);
+
+        mapping["custom_properties"]!.AsArray().Add(new JsonObject { ["name"] = "coupon", ["required"] = true });
+        using var edited = await AdminRequests.SendAsync(hub.Client, "PUT", $"/api/admin/templates/{name}", admin, mapping, created.Headers.ETag!.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.OK, edited.StatusCode);
+        await PublishAsync(CloudEvent("transactional_email", $"{run}-a2", Email(name, to: to, extra: ("coupon", "C-1"))));
+
+        Assert.Equal(NotificationStatus.Delivered, (await SettledAsync($"{run}-a2", "email")).Status);
+        var sent = Assert.Single(hub.HubSpot.Portal.Emails, e => e.To == to);
+        Assert.Equal(("C-1", SendIds.For($"{run}-a2")), ((string?)sent.Request["customProperties"]!["coupon"], sent.SendId));
+    }
+
+    [Fact]
     public async Task CustomEventMode_ChosenInLookups_RecordsOneOccurrencePerSignup()
     {
         var run = LogStreamRequests.RunId();

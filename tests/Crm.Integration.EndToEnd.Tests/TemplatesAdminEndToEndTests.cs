@@ -12,6 +12,9 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
 {
     private const string Route = "/api/admin/templates";
 
+    /// <summary>The emails the simulated portal has (the hub checks ids against HubSpot in these tests).</summary>
+    public static readonly long[] EmailIdsInHubSpot = [4242, 5, 6, 7, 8, 9];
+
     public static TheoryData<string, string> EveryRoute => new()
     {
         { "GET", "/api/admin/me" },
@@ -159,6 +162,32 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
     }
 
     [Fact]
+    public async Task Create_NamingAnEmailHubSpotDoesNotHave_IsAFieldError_AndAHubSpotThatDoesNotAnswerIs503()
+    {
+        var name = Name("unknown-email");
+
+        using var unknown = await SendAsync("POST", Route, Writer, Template(name, emailId: 999_999));
+        await SetHubSpotFaultRateAsync(1.0);
+        HttpResponseMessage down;
+        try
+        {
+            down = await SendAsync("POST", Route, Writer, Template(name));
+        }
+        finally
+        {
+            await SetHubSpotFaultRateAsync(0.0);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("HubSpot has no email with id 999999.", (string?)(await JsonAsync(unknown))["errors"]!["hubspot_email_id"]![0]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Contains("Nothing was saved", (string?)(await JsonAsync(down))["detail"], StringComparison.Ordinal);
+        down.Dispose();
+        using var read = await SendAsync("GET", $"{Route}/{name}", Reader);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
     public async Task Replace_NeedsIfMatch_RefusesAStaleOne_AndRecordsBeforeAndAfter()
     {
         var name = Name("replace");
@@ -239,6 +268,15 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
+    private async Task SetHubSpotFaultRateAsync(double rate)
+    {
+        using var current = await hub.HubSpot.Client.GetAsync("/_simulator/settings");
+        var settings = JsonNode.Parse(await current.Content.ReadAsStringAsync())!.AsObject();
+        settings["faultRate"] = rate;
+        using var put = await hub.HubSpot.Client.PutAsync("/_simulator/settings", new StringContent(settings.ToJsonString(), Encoding.UTF8, "application/json"));
+        put.EnsureSuccessStatusCode();
+    }
+
     private async Task<List<string>> AllNamesAsync(int pageSize = 200)
     {
         var names = new List<string>();
@@ -270,26 +308,8 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
         ["description"] = "Sent after signup.",
     };
 
-    private async Task<HttpResponseMessage> SendAsync(string method, string path, string? token, JsonObject? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-
-        return await hub.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(string method, string path, string? token, JsonObject? body = null, string? ifMatch = null) =>
+        AdminRequests.SendAsync(hub.Client, method, path, token, body, ifMatch);
 
     private async Task<HttpResponseMessage> SendRawAsync(string path, string body, string contentType)
     {
@@ -298,6 +318,5 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
         return await hub.Client.SendAsync(request);
     }
 
-    private static async Task<JsonNode> JsonAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("empty body");
+    private static Task<JsonNode> JsonAsync(HttpResponseMessage response) => AdminRequests.JsonAsync(response);
 }

@@ -25,6 +25,7 @@ public static class Simulator
         app.MapContactsApi();
         app.MapTransactionalEmailApi();
         app.MapCustomEventsApi();
+        app.MapMarketingEmailsApi();
         app.MapOAuthApi();
         app.MapInspectionApi();
         return app;

@@ -43,4 +43,11 @@ public sealed class SimulatorOptions
         "email", "firstname", "lastname", "platform_user_id", "auth0_user_id", "registration_date", "last_login_date",
         "last_task_signup_date", "last_task_name", "last_task_project_name",
     ];
+
+    /// <summary>The portal's marketing emails (id → name), which <c>GET /marketing/v3/emails/{id}</c> finds.</summary>
+    public Dictionary<string, string> MarketingEmails { get; set; } = new()
+    {
+        ["4242"] = "Welcome (the sample template's email)",
+        ["13"] = "Retired welcome (disabled)",
+    };
 }

@@ -55,6 +55,8 @@ internal sealed class HubSpotConnector : IAsyncDisposable
 
     public IHubSpotCustomEvents CustomEvents => _provider.GetRequiredService<IHubSpotCustomEvents>();
 
+    public IHubSpotMarketingEmails MarketingEmails => _provider.GetRequiredService<IHubSpotMarketingEmails>();
+
     public HubSpotRateLimiter Limiter => _provider.GetRequiredService<HubSpotRateLimiter>();
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

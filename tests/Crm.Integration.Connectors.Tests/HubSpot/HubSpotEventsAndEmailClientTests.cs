@@ -89,6 +89,25 @@ public sealed class HubSpotEventsAndEmailClientTests
     }
 
     [Fact]
+    public async Task MarketingEmail_KnownId_IsFoundWithItsName_AnUnknownOneIsNotFound_AndABrokenHubSpotIsUnknown()
+    {
+        await using var simulator = await RunningSimulator.StartAsync();
+        await using var connector = new HubSpotConnector(simulator.BaseAddress);
+        using var broken = WireMockServer.Start();
+        broken.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(503).WithBody("""{"status":"error","message":"down","category":"INTERNAL_ERROR","correlationId":"c-1"}"""));
+        await using var brokenConnector = new HubSpotConnector(new Uri(broken.Url!));
+
+        var known = await connector.MarketingEmails.FindAsync(4242, CancellationToken.None);
+        var unknown = await connector.MarketingEmails.FindAsync(777_000, CancellationToken.None);
+        var down = await brokenConnector.MarketingEmails.FindAsync(4242, CancellationToken.None);
+
+        Assert.Equal((MarketingEmailLookupKind.Found, "Welcome (the sample template's email)"), (known.Kind, known.EmailName));
+        Assert.Equal(MarketingEmailLookupKind.NotFound, unknown.Kind);
+        Assert.Equal((MarketingEmailLookupKind.Unknown, 503), (down.Kind, down.Error!.Status));
+        Assert.Equal(4, broken.LogEntries.Count()); // a 503 is retried like any HubSpot read
+    }
+
+    [Fact]
     public async Task FindContact_ById_AndByEmail_AndNotFound()
     {
         await using var simulator = await RunningSimulator.StartAsync();
