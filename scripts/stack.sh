@@ -58,7 +58,8 @@ ensure_node() {
 
 ensure_azurite() {
   ensure_node
-  if [ ! -x "$ROOT/node_modules/.bin/azurite-table" ] || [ ! -d "$ROOT/node_modules/rhea" ] || [ ! -d "$ROOT/node_modules/@azure/data-tables" ]; then
+  # npm records what it installed in node_modules/.package-lock.json; a newer package-lock.json means tools changed.
+  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     say "installing Azurite and the Node tools (package-lock.json)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -22,6 +22,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The admin page's browser test drives Debian's Chromium (playwright-core, installed with the stack's Node tools).
+if ! command -v chromium >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "Chromium is needed for the admin page's browser test: apt-get install chromium (as root)" >&2; exit 1; }
+  echo "[test] installing Chromium for the admin page's browser test"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 stack test 5673 10012 up
 dotnet restore Crm.Integration.sln
 dotnet build Crm.Integration.sln --no-restore -c Debug
