@@ -268,6 +268,28 @@ public sealed class TemplatesAdminEndToEndTests(HubFixture hub)
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
+    [Fact]
+    public async Task StorageUnreachable_ReadsAndWritesAre503ProblemsAndNothingIsHalfDone()
+    {
+        var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, "Unreachable");
+        settings["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        settings["Storage:NetworkTimeout"] = "00:00:02";
+        settings["ServiceBus:Port"] = "9";
+        foreach (var (key, value) in hub.Issuer.Settings)
+        {
+            settings[key] = value;
+        }
+
+        await using var factory = new HubFactory(settings);
+        using var client = factory.CreateClient();
+
+        using var list = await AdminRequests.SendAsync(client, "GET", Route, Reader);
+        using var create = await AdminRequests.SendAsync(client, "POST", Route, Writer, Template(Name("storage-down")));
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (list.StatusCode, create.StatusCode));
+        Assert.Contains("Template storage cannot be reached", (string?)(await JsonAsync(create))["detail"], StringComparison.Ordinal);
+    }
+
     private async Task SetHubSpotFaultRateAsync(double rate)
     {
         using var current = await hub.HubSpot.Client.GetAsync("/_simulator/settings");

@@ -51,14 +51,13 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
 
     public Task<TemplateWriteResult> CreateAsync(EmailTemplate template, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(template);
-        var change = new TemplateChange(TemplateChangeActions.Created, template.ChangedBy ?? "", template.ChangedAt ?? default, null, template);
+        var change = new TemplateChange(TemplateChangeActions.Created, Who(template), When(template), null, template);
         return WriteAsync(template.Name, change, TableTransactionActionType.Add, EmailTemplateRows.Mapping(template), ETag.All, cancellationToken);
     }
 
     public async Task<TemplateWriteResult> ReplaceAsync(EmailTemplate template, string expectedVersion, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(template);
+        var change = new TemplateChange(TemplateChangeActions.Replaced, Who(template), When(template), null, template);
         var before = await FindAsync(template.Name, cancellationToken).ConfigureAwait(false);
         if (before is null)
         {
@@ -72,8 +71,7 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
             return new TemplateWriteResult(TemplateWriteStatus.Stale);
         }
 
-        var change = new TemplateChange(TemplateChangeActions.Replaced, template.ChangedBy ?? "", template.ChangedAt ?? default, before.Template, template);
-        return await WriteAsync(template.Name, change, TableTransactionActionType.UpdateReplace, EmailTemplateRows.Mapping(template), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(template.Name, change with { Before = before.Template }, TableTransactionActionType.UpdateReplace, EmailTemplateRows.Mapping(template), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TemplateWriteResult> DeleteAsync(string name, string expectedVersion, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken)
@@ -127,6 +125,18 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
             throw new StorageUnavailableException($"Email template '{name}' cannot be written ({ex.Status} {ex.ErrorCode}).", ex);
         }
     }
+
+    // The audit entry needs both; its row key is made of the time.
+    private static string Who(EmailTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return string.IsNullOrWhiteSpace(template.ChangedBy)
+            ? throw new ArgumentException("ChangedBy is required: every change records who made it.", nameof(template))
+            : template.ChangedBy;
+    }
+
+    private static DateTimeOffset When(EmailTemplate template) =>
+        template.ChangedAt ?? throw new ArgumentException("ChangedAt is required: every change records when.", nameof(template));
 
     private static bool Matches(string expected, string actual) => expected == "*" || string.Equals(expected, actual, StringComparison.Ordinal);
 

@@ -19,7 +19,7 @@ internal static class TemplatesAdminApi
     public static IEndpointRouteBuilder MapTemplatesAdminApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/admin/me", Me).RequireAuthorization(AdminPolicies.SignedIn);
-        var templates = app.MapGroup(Route).RequireAuthorization(AdminPolicies.Read);
+        var templates = app.MapGroup(Route).RequireAuthorization(AdminPolicies.Read).AddEndpointFilter(StorageProblemsAsync);
         templates.MapGet("", ListAsync);
         templates.MapGet("/{name}", GetAsync);
         templates.MapGet("/{name}/history", HistoryAsync);
@@ -44,20 +44,16 @@ internal static class TemplatesAdminApi
             return PageSizeProblem();
         }
 
-        return await GuardedAsync(async () =>
-        {
-            var page = await templates.ListAsync(size, continuationToken, cancellationToken).ConfigureAwait(false);
-            var items = page.Items.Select(t => new TemplateListItem(TemplateDocument.Of(t.Template), EntityTags.For(t.Version))).ToList();
-            return TypedResults.Json(new TemplateListDocument(items, page.ContinuationToken), AdminJsonContext.Default.TemplateListDocument);
-        }).ConfigureAwait(false);
+        var page = await templates.ListAsync(size, continuationToken, cancellationToken).ConfigureAwait(false);
+        var items = page.Items.Select(t => new TemplateListItem(TemplateDocument.Of(t.Template), EntityTags.For(t.Version))).ToList();
+        return TypedResults.Json(new TemplateListDocument(items, page.ContinuationToken), AdminJsonContext.Default.TemplateListDocument);
     }
 
-    private static async Task<IResult> GetAsync(string name, HttpContext http, IEmailTemplateAdmin templates, CancellationToken cancellationToken) =>
-        await GuardedAsync(async () =>
-        {
-            var found = await templates.FindAsync(name, cancellationToken).ConfigureAwait(false);
-            return found is null ? NoSuchTemplate(name) : Template(http, found.Template, found.Version);
-        }).ConfigureAwait(false);
+    private static async Task<IResult> GetAsync(string name, HttpContext http, IEmailTemplateAdmin templates, CancellationToken cancellationToken)
+    {
+        var found = await templates.FindAsync(name, cancellationToken).ConfigureAwait(false);
+        return found is null ? NoSuchTemplate(name) : Template(http, found.Template, found.Version);
+    }
 
     private static async Task<IResult> HistoryAsync(
         string name, IEmailTemplateAdmin templates, IOptions<AdminApiOptions> options, [FromQuery(Name = "page_size")] int? pageSize, [FromQuery(Name = "continuation_token")] string? continuationToken, CancellationToken cancellationToken)
@@ -67,17 +63,14 @@ internal static class TemplatesAdminApi
             return PageSizeProblem();
         }
 
-        return await GuardedAsync(async () =>
+        var page = await templates.HistoryAsync(name, size, continuationToken, cancellationToken).ConfigureAwait(false);
+        if (page.Items.Count == 0 && continuationToken is null)
         {
-            var page = await templates.HistoryAsync(name, size, continuationToken, cancellationToken).ConfigureAwait(false);
-            if (page.Items.Count == 0 && continuationToken is null)
-            {
-                return NoSuchTemplate(name);
-            }
+            return NoSuchTemplate(name);
+        }
 
-            var items = page.Items.Select(TemplateChangeDocument.Of).ToList();
-            return TypedResults.Json(new TemplateHistoryDocument(name, items, page.ContinuationToken), AdminJsonContext.Default.TemplateHistoryDocument);
-        }).ConfigureAwait(false);
+        var items = page.Items.Select(TemplateChangeDocument.Of).ToList();
+        return TypedResults.Json(new TemplateHistoryDocument(name, items, page.ContinuationToken), AdminJsonContext.Default.TemplateHistoryDocument);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, TemplateEditor editor, IOptions<AdminApiOptions> options, CancellationToken cancellationToken)
@@ -88,8 +81,8 @@ internal static class TemplatesAdminApi
             return refused;
         }
 
-        var edit = await StorageCall(() => editor.CreateAsync(body, Admin(http, options), cancellationToken)).ConfigureAwait(false);
-        return edit.Result ?? Answer(http, edit.Edit!, created: true);
+        var edit = await editor.CreateAsync(body, Admin(http, options), cancellationToken).ConfigureAwait(false);
+        return Answer(http, edit, created: true);
     }
 
     private static async Task<IResult> ReplaceAsync(string name, HttpContext http, TemplateEditor editor, IOptions<AdminApiOptions> options, CancellationToken cancellationToken)
@@ -105,8 +98,8 @@ internal static class TemplatesAdminApi
             return refused;
         }
 
-        var edit = await StorageCall(() => editor.ReplaceAsync(name, body, version, Admin(http, options), cancellationToken)).ConfigureAwait(false);
-        return edit.Result ?? Answer(http, edit.Edit!, created: false);
+        var edit = await editor.ReplaceAsync(name, body, version, Admin(http, options), cancellationToken).ConfigureAwait(false);
+        return Answer(http, edit, created: false);
     }
 
     private static async Task<IResult> DeleteAsync(string name, HttpContext http, TemplateEditor editor, IOptions<AdminApiOptions> options, CancellationToken cancellationToken)
@@ -116,8 +109,8 @@ internal static class TemplatesAdminApi
             return missing;
         }
 
-        var edit = await StorageCall(() => editor.DeleteAsync(name, version, Admin(http, options), cancellationToken)).ConfigureAwait(false);
-        return edit.Result ?? (edit.Edit!.Status == TemplateEditStatus.Saved ? TypedResults.NoContent() : Answer(http, edit.Edit, created: false));
+        var edit = await editor.DeleteAsync(name, version, Admin(http, options), cancellationToken).ConfigureAwait(false);
+        return edit.Status == TemplateEditStatus.Saved ? TypedResults.NoContent() : Answer(http, edit, created: false);
     }
 
     private static IResult Answer(HttpContext http, TemplateEdit edit, bool created) => edit.Status switch
@@ -195,29 +188,23 @@ internal static class TemplatesAdminApi
     }
 
     /// <summary>Storage trouble becomes a problem answer instead of a 500 with a stack trace.</summary>
-    private static async Task<IResult> GuardedAsync(Func<Task<IResult>> call) => (await StorageCall(call).ConfigureAwait(false)) switch
-    {
-        (_, { } problem) => problem,
-        (var result, _) => result!,
-    };
-
-    private static async Task<(T? Edit, IResult? Result)> StorageCall<T>(Func<Task<T>> call)
+    private static async ValueTask<object?> StorageProblemsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
-            return (await call().ConfigureAwait(false), null);
+            return await next(context).ConfigureAwait(false);
         }
         catch (StorageUnavailableException ex)
         {
-            return (default, Unavailable($"Template storage cannot be reached ({ex.Message}). Nothing was changed; try again shortly."));
+            return Unavailable($"Template storage cannot be reached ({ex.Message}). Nothing was changed; try again shortly.");
         }
         catch (InvalidContinuationTokenException ex)
         {
-            return (default, Problem(StatusCodes.Status400BadRequest, "Invalid continuation token", ex.Message));
+            return Problem(StatusCodes.Status400BadRequest, "Invalid continuation token", ex.Message);
         }
         catch (EmailTemplateInvalidException ex)
         {
-            return (default, Problem(StatusCodes.Status500InternalServerError, "Template row unreadable", $"{ex.Message} It was edited outside this API; mend the row in Storage Explorer."));
+            return Problem(StatusCodes.Status500InternalServerError, "Template row unreadable", $"{ex.Message} It was edited outside this API; mend the row in Storage Explorer.");
         }
     }
 

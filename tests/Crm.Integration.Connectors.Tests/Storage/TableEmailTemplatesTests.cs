@@ -110,6 +110,14 @@ public sealed class TableEmailTemplatesTests(SharedStackFixture fixture) : IAsyn
     }
 
     [Fact]
+    public async Task CreateAndReplace_WithoutWhoOrWhen_AreRefused_BecauseTheAuditEntryNeedsThem()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Admin.CreateAsync(Template("anon") with { ChangedBy = null }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Admin.ReplaceAsync(Template("anon") with { ChangedAt = null }, "*", CancellationToken.None));
+        Assert.Null(await Reader.GetAsync("anon", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListAsync_PagesThroughEveryTemplateInNameOrder_WithoutHistoryRows()
     {
         string[] names = ["e-five", "a-one", "c-three", "b-two", "d-four"];
