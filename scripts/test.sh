@@ -35,9 +35,13 @@ dotnet build Crm.Integration.sln --no-restore -c Debug
 
 rm -rf "$RESULTS"
 status=0
-dotnet test Crm.Integration.sln --no-build -c Debug \
-  --results-directory "$RESULTS" --logger "trx" --logger "console;verbosity=normal" \
-  --blame-hang-timeout 5m || status=$?
+# One project after another: the end-to-end tests measure batching against HubSpot's budget, and on two cores a
+# connector suite running beside them (Azurite at full load) makes those figures noise.
+for project in tests/*.Tests/*.csproj; do
+  dotnet test "$project" --no-build -c Debug \
+    --results-directory "$RESULTS" --logger "trx" --logger "console;verbosity=normal" \
+    --blame-hang-timeout 5m || status=$?
+done
 
 # One plain closing line over every project's results.
 passed=0; failed=0
