@@ -14,6 +14,12 @@ internal sealed record BenchmarkSettings(
     int BaselineSeconds = 60,
     string Output = "bench-results")
 {
+    /// <summary>
+    /// Extra settings for the hub process under test (<c>--hub-setting key=value</c>, repeatable), e.g.
+    /// <c>AzureFunctionsJobHost:extensions:serviceBus:maxConcurrentCalls=500</c> or <c>DOTNET_gcServer=0</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HubSettings { get; init; } = new Dictionary<string, string>();
+
     public static BenchmarkSettings Parse(string[] args)
     {
         var settings = new BenchmarkSettings();
@@ -32,6 +38,10 @@ internal sealed record BenchmarkSettings(
                 "--latency-rate" => settings with { LatencyRate = Int() },
                 "--baseline-seconds" => settings with { BaselineSeconds = Int() },
                 "--output" => settings with { Output = value },
+                "--hub-setting" when value.Split('=', 2) is [var key, var setting] => settings with
+                {
+                    HubSettings = new Dictionary<string, string>(settings.HubSettings) { [key] = setting },
+                },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

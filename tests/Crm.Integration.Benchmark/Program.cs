@@ -123,6 +123,11 @@ Dictionary<string, string> HubSettings(string table, bool batching)
         ["Storage:EmailTemplatesTable"] = "BenchTemplates",
         ["ServiceBus:Port"] = stack.AmqpPort.ToString(CultureInfo.InvariantCulture),
     };
+    foreach (var (key, value) in settings.HubSettings)
+    {
+        values[key] = value;
+    }
+
     if (!batching)
     {
         values["ContactBatching:MaxBatchSize"] = "1";
