@@ -13,6 +13,37 @@ internal static class Drivers
     public const string LogStreamToken = "bench-log-stream-token";
 
     /// <summary>Posts the events in batches of 100 from several concurrent senders; the latency of each accepted batch.</summary>
+    /// <summary>
+    /// Two rounds of one small delivery per sender (logins of warm-up users, outside the workload), so that the timed
+    /// ingest meets a hub that has compiled its webhook path and opened its connections, as Auth0's traffic does.
+    /// </summary>
+    public static async Task WarmUpAsync(Uri hub, string run, int senders)
+    {
+        using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(1) };
+        for (var round = 0; round < 2; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, senders).Select(async sender =>
+            {
+                var events = new JsonArray(Enumerable.Range(0, 10).Select(i => (JsonNode)new JsonObject
+                {
+                    ["log_id"] = $"{run}-warmup-{round}-{sender}-{i}",
+                    ["data"] = new JsonObject
+                    {
+                        ["type"] = "s",
+                        ["date"] = "2026-11-01T00:00:00Z",
+                        ["user_id"] = $"auth0|{run}-warmup-{sender}-{i}",
+                        ["user_name"] = $"warmup.{run}.{sender}.{i}@bench.example",
+                    },
+                }).ToArray());
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new StringContent(events.ToJsonString()) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.TryAddWithoutValidation("Authorization", LogStreamToken);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+            }));
+        }
+    }
+
     public static async Task<(List<double> LatenciesMs, TimeSpan Elapsed, int Refused)> IngestAsync(Uri hub, IReadOnlyList<JsonObject> events, int senders)
     {
         var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();

@@ -33,6 +33,7 @@ var workload = Workload.Generate(settings.Events, seed: 42, run);
 var latencyRows = new List<double>();
 await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, batching: true)))
 {
+    await Drivers.WarmUpAsync(hub.Address, run, settings.Senders);
     var cpuBefore = hub.CpuTime;
     var clock = Stopwatch.StartNew();
     var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
