@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(2502, LogLevel.Information, "Admin API off: no AdminApi:Authority set")]
     public static partial void AdminApiOff(ILogger logger);
+
+    [LoggerMessage(2503, LogLevel.Information, "Function {Function} is switched off (AzureWebJobs:{Function}:Disabled)")]
+    public static partial void FunctionDisabled(ILogger logger, string function);
 }

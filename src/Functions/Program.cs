@@ -23,14 +23,19 @@ builder.Services.AddHubSpot(builder.Configuration);
 builder.Services.AddAuth0Management(builder.Configuration);
 builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
-builder.Services.AddAuth0Events();
+builder.Services.AddAuth0Events(builder.Configuration);
 builder.Services.AddPlatformEvents(builder.Configuration);
 builder.Services.AddTemplatesAdmin(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();
+FunctionSwitches.LogDisabled(app.Configuration, app.Logger);
 app.MapHealthApi();
-app.MapAuth0LogStreamApi();
+if (!FunctionSwitches.IsDisabled(app.Configuration, FunctionSwitches.Auth0LogStream))
+{
+    app.MapAuth0LogStreamApi();
+}
+
 app.UseTemplatesAdmin();
 app.Run();
 

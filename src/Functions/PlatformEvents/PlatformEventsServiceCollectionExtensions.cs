@@ -1,6 +1,7 @@
 using Crm.Integration.Connectors;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Hosting;
 using Crm.Integration.Functions.TaskSignups;
 using Crm.Integration.Functions.TransactionalEmails;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,11 @@ internal static class PlatformEventsServiceCollectionExtensions
         services.AddSingleton<TransactionalEmailHandler>();
         LookupSettings<TaskSignupSettings>.Register(services, TaskSignupSettings.LookupPartition, TaskSignupSettings.From, TaskSignupSettings.Defaults);
         services.AddSingleton<TaskSignupHandler>();
-        services.AddHostedService<PlatformEventsTrigger>();
+        if (!FunctionSwitches.IsDisabled(configuration, FunctionSwitches.PlatformEvents))
+        {
+            services.AddHostedService<PlatformEventsTrigger>();
+        }
+
         return services;
     }
 }
