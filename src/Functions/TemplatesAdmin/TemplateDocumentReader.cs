@@ -18,6 +18,8 @@ internal static partial class TemplateDocumentReader
     public const int MaxProperties = 100;
     public const int MaxDescriptionLength = 1000;
 
+    private const string NameRule = "The name must be 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit (the template_name platform events carry).";
+
     private static readonly HashSet<string> ReadOnlyFields = [TemplateFields.LastChangedBy, TemplateFields.LastChangedAt];
 
     private static readonly HashSet<string> KnownFields =
@@ -73,6 +75,10 @@ internal static partial class TemplateDocumentReader
             {
                 problems.Add(TemplateFields.Name, "A template name is required.");
             }
+            else if (!EmailTemplate.IsValidName(nameInPath))
+            {
+                problems.Add(TemplateFields.Name, NameRule);
+            }
 
             return nameInPath;
         }
@@ -90,7 +96,7 @@ internal static partial class TemplateDocumentReader
         }
         else if (!EmailTemplate.IsValidName(name))
         {
-            problems.Add(TemplateFields.Name, "The name must be 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit (the template_name platform events carry).");
+            problems.Add(TemplateFields.Name, NameRule);
         }
 
         return name;

@@ -33,6 +33,15 @@ public sealed class TemplateDocumentReaderTests
         Assert.Equal("welcome", template!.Name);
     }
 
+    [Fact]
+    public void Read_ForAReplace_AnAddressNameNoTemplateCanHave_IsAFieldError()
+    {
+        var template = Read("""{"hubspot_email_id":7}""", "no spaces allowed", out var errors);
+
+        Assert.Null(template);
+        Assert.Contains("letters, digits", errors["name"][0], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"hubspot_email_id":7}""", "name", "A template name is required.")]
     [InlineData("""{"name":"a","hubspot_email_id":1.5}""", "hubspot_email_id", "positive whole number")]
