@@ -21,6 +21,7 @@ internal sealed class SendStatusWatcher(
     ILogger<SendStatusWatcher> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
     private readonly ConcurrentDictionary<string, Task> _watching = new(StringComparer.Ordinal);
 
     public int Watching => _watching.Count;
@@ -93,9 +94,20 @@ internal sealed class SendStatusWatcher(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The container may dispose the watcher before the host stops it (seen when a test host with Kestrel is
+        // disposed): then there is nothing left to stop.
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_watching.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _stopping.Dispose();
+    }
 }
