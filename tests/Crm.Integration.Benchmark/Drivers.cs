@@ -35,9 +35,7 @@ internal static class Drivers
                         ["user_name"] = $"warmup.{run}.{sender}.{i}@bench.example",
                     },
                 }).ToArray());
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new StringContent(events.ToJsonString()) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("Authorization", LogStreamToken);
+                using var request = LogStreamPost(Encoding.UTF8.GetBytes(events.ToJsonString()));
                 using var response = await http.SendAsync(request);
                 response.EnsureSuccessStatusCode();
             }));
@@ -57,9 +55,7 @@ internal static class Drivers
             int index;
             while ((index = Interlocked.Increment(ref next)) < batches.Count)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new ByteArrayContent(batches[index]) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("Authorization", LogStreamToken);
+                using var request = LogStreamPost(batches[index]);
                 var sent = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
@@ -71,6 +67,15 @@ internal static class Drivers
             }
         }));
         return (latencies, clock.Elapsed, refused);
+    }
+
+    /// <summary>A delivery to the webhook as Auth0's log stream sends it.</summary>
+    public static HttpRequestMessage LogStreamPost(byte[] json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new ByteArrayContent(json) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Authorization", LogStreamToken);
+        return request;
     }
 
     /// <summary>Publishes transactional emails as CloudEvents, one template, a recipient each.</summary>

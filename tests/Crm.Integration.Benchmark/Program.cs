@@ -161,8 +161,7 @@ async Task<List<double>> MeasureLatencyAsync(Uri hub, string latencyRun)
     {
         var email = $"steady.{latencyRun}.{i}@example.com";
         var body = new JsonArray(Workload.Event($"{latencyRun}-steady-{i}", "s", TimeProvider.System.GetUtcNow(), $"auth0|steady-{i}", email)).ToJsonString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Authorization", Drivers.LogStreamToken);
+        using var request = Drivers.LogStreamPost(System.Text.Encoding.UTF8.GetBytes(body));
         using var response = await http.SendAsync(request);
         accepted[email] = TimeProvider.System.GetUtcNow();
         var due = interval * (i + 1) - clock.Elapsed;

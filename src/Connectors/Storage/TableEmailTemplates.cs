@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -21,9 +22,15 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
         }
 
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var response = await Storage($"Email template '{name}' cannot be read", () =>
-            table.GetEntityIfExistsAsync<TableEntity>(name, EmailTemplateRows.MappingRow, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return response.HasValue ? Versioned(response.Value!) : null;
+        try
+        {
+            var response = await table.GetEntityIfExistsAsync<TableEntity>(name, EmailTemplateRows.MappingRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.HasValue ? Versioned(response.Value!) : null;
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new StorageUnavailableException($"Email template '{name}' cannot be read ({ex.Status} {ex.ErrorCode}).", ex);
+        }
     }
 
     public async Task<TemplatePage> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
@@ -57,7 +64,7 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
 
     public async Task<TemplateWriteResult> ReplaceAsync(EmailTemplate template, string expectedVersion, CancellationToken cancellationToken)
     {
-        var change = new TemplateChange(TemplateChangeActions.Replaced, Who(template), When(template), null, template);
+        var (who, when) = (Who(template), When(template));
         var before = await FindAsync(template.Name, cancellationToken).ConfigureAwait(false);
         if (before is null)
         {
@@ -71,7 +78,8 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
             return new TemplateWriteResult(TemplateWriteStatus.Stale);
         }
 
-        return await WriteAsync(template.Name, change with { Before = before.Template }, TableTransactionActionType.UpdateReplace, EmailTemplateRows.Mapping(template), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
+        var change = new TemplateChange(TemplateChangeActions.Replaced, who, when, before.Template, template);
+        return await WriteAsync(template.Name, change, TableTransactionActionType.UpdateReplace, EmailTemplateRows.Mapping(template), new ETag(before.Version), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TemplateWriteResult> DeleteAsync(string name, string expectedVersion, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken)
@@ -166,7 +174,7 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
 
     // The SDK's token holds row keys (template names) in clear and spaces; callers get it as opaque URL-safe text.
     private static string? Encode(string? storageToken) =>
-        storageToken is null ? null : Base64Url(Encoding.UTF8.GetBytes(storageToken));
+        storageToken is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(storageToken));
 
     private static string? Decode(string? token)
     {
@@ -177,25 +185,11 @@ internal sealed class TableEmailTemplates(TableServiceClient service, IOptions<S
 
         try
         {
-            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
         }
         catch (FormatException ex)
         {
             throw new InvalidContinuationTokenException("The continuation token is not one this API issued.", ex);
-        }
-    }
-
-    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
-
-    private static async Task<T> Storage<T>(string failure, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new StorageUnavailableException($"{failure} ({ex.Status} {ex.ErrorCode}).", ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
     /// <summary>Bearer authentication against the configured issuer, the admin policies, and the template editor.</summary>
     public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
-        services.AddOptions<AdminApiOptions>().Bind(configuration.GetSection(AdminApiOptions.SectionName)).ValidateOnStart();
+        services.AddValidatedOptions<AdminApiOptions, AdminApiOptionsValidator>(configuration.GetSection(AdminApiOptions.SectionName));
 
         // A scheme of its own, named by the policies. ASP.NET makes a lone scheme the default, so it also sees other
         // routes' requests: the log-stream webhook's Authorization header is its own token and must not be judged as a JWT.
@@ -58,7 +58,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
     {
         if (!app.Services.GetRequiredService<IOptions<AdminApiOptions>>().Value.Enabled)
         {
-            Log.AdminApiOff(app.Services.GetRequiredService<ILogger<TemplateEditor>>());
+            Log.AdminApiOff(app.Logger);
             return app;
         }
 
