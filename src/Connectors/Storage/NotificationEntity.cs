@@ -3,9 +3,15 @@ using Azure.Data.Tables;
 
 namespace Crm.Integration.Connectors.Storage;
 
-/// <summary>The ledger row as Table Storage holds it: PartitionKey = source id, RowKey = channel.</summary>
+/// <summary>
+/// The ledger row as Table Storage holds it: PartitionKey = source id, RowKey = channel and source id. The source id
+/// repeats in the RowKey for the local store, not for Azure: Azurite (LokiJS) serves a point read from the index of the
+/// RowKey alone, and a RowKey shared by every row of a channel made each read a scan of the whole table.
+/// </summary>
 internal sealed class NotificationEntity : ITableEntity
 {
+    private const char Separator = '|';
+
     public string PartitionKey { get; set; } = "";
 
     public string RowKey { get; set; } = "";
@@ -38,8 +44,8 @@ internal sealed class NotificationEntity : ITableEntity
 
     public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status) => new()
     {
-        PartitionKey = TableKey.Encode(receipt.SourceId),
-        RowKey = TableKey.Encode(receipt.Channel),
+        PartitionKey = PartitionKeyOf(receipt.SourceId),
+        RowKey = RowKeyOf(receipt.SourceId, receipt.Channel),
         Type = receipt.Type,
         Status = status.ToString(),
         ReceivedAt = receipt.ReceivedAt,
@@ -47,9 +53,13 @@ internal sealed class NotificationEntity : ITableEntity
         Attempts = 1,
     };
 
+    public static string PartitionKeyOf(string sourceId) => TableKey.Encode(sourceId);
+
+    public static string RowKeyOf(string sourceId, string channel) => TableKey.Encode(channel) + Separator + PartitionKeyOf(sourceId);
+
     public NotificationRecord ToRecord() => new(
         TableKey.Decode(PartitionKey),
-        TableKey.Decode(RowKey),
+        TableKey.Decode(RowKey[..^(PartitionKey.Length + 1)]),
         Type,
         Enum.TryParse<NotificationStatus>(Status, out var status) ? status : NotificationStatus.Failed,
         ReceivedAt,

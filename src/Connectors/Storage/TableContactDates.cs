@@ -7,6 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
 
+/// <summary>
+/// One row per contact and kind of date: PartitionKey = hash of the email, RowKey = kind and hash. The hash repeats in
+/// the RowKey for Azurite, whose point reads use the RowKey's index alone (a RowKey shared by all contacts made each
+/// read a scan of the table); Azure serves either layout from the PartitionKey.
+/// </summary>
 internal sealed class TableContactDates(TableServiceClient service, IOptions<StorageOptions> options) : IContactDates
 {
     private const string Column = "EpochMilliseconds";
@@ -15,14 +20,15 @@ internal sealed class TableContactDates(TableServiceClient service, IOptions<Sto
     public async Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        return (await ReadAsync(table, KeyOf(email), RowKeyOf(date), cancellationToken).ConfigureAwait(false))?.GetInt64(Column);
+        var key = KeyOf(email);
+        return (await ReadAsync(table, key, RowKeyOf(date, key), cancellationToken).ConfigureAwait(false))?.GetInt64(Column);
     }
 
     public async Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var key = KeyOf(email);
-        var rowKey = RowKeyOf(date);
+        var rowKey = RowKeyOf(date, key);
         for (var attempt = 1; ; attempt++)
         {
             var row = await ReadAsync(table, key, rowKey, cancellationToken).ConfigureAwait(false);
@@ -69,10 +75,10 @@ internal sealed class TableContactDates(TableServiceClient service, IOptions<Sto
         }
     }
 
-    private static string RowKeyOf(ContactDate date) => date switch
+    private static string RowKeyOf(ContactDate date, string key) => date switch
     {
-        ContactDate.LastLogin => "last-login",
-        ContactDate.LastTaskSignup => "last-task-signup",
+        ContactDate.LastLogin => "last-login-" + key,
+        ContactDate.LastTaskSignup => "last-task-signup-" + key,
         _ => throw new ArgumentOutOfRangeException(nameof(date), date, "Unknown contact date."),
     };
 

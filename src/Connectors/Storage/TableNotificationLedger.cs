@@ -45,7 +45,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     public async Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await UpdateAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), row =>
+        var entity = await UpdateAsync(table, NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel), row =>
         {
             row.DuplicatesSeen++;
             return true;
@@ -59,7 +59,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         // One merge of the outcome's columns, no read: the counters (attempts, duplicates) are not in it, so concurrent
         // deliveries cannot undo each other's counts, and it costs one storage operation per event instead of two.
-        var patch = new TableEntity(TableKey.Encode(sourceId), TableKey.Encode(channel))
+        var patch = new TableEntity(NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel))
         {
             [nameof(NotificationEntity.Status)] = outcome.Status.ToString(),
             [nameof(NotificationEntity.LastError)] = outcome.Error ?? "",
@@ -101,7 +101,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         for (var attempt = 1; ; attempt++)
         {
             var entity = await GetAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No ledger row {TableKey.Decode(partitionKey)}/{TableKey.Decode(rowKey)}.");
+                ?? throw new InvalidOperationException($"No ledger row {partitionKey}/{rowKey}.");
             if (!change(entity))
             {
                 return entity;
@@ -143,7 +143,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     public async Task<NotificationRecord?> FindAsync(string sourceId, string channel, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await GetAsync(table, TableKey.Encode(sourceId), TableKey.Encode(channel), cancellationToken).ConfigureAwait(false);
+        var entity = await GetAsync(table, NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel), cancellationToken).ConfigureAwait(false);
         return entity?.ToRecord();
     }
 

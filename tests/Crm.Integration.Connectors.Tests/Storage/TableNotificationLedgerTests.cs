@@ -61,6 +61,7 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         var other = await ledger.AdmitAsync(Receipt("evt-1") with { Channel = "platform" }, CancellationToken.None);
 
         Assert.True(other.IsFirst);
+        Assert.Equal("platform", (await ledger.FindAsync("evt-1", "platform", CancellationToken.None))!.Channel);
     }
 
     [Fact]
@@ -133,6 +134,7 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     [InlineData("what?")]
     [InlineData("back\\slash")]
     [InlineData("~b64~looks-encoded")]
+    [InlineData("pipe|as|in|the|row|key")]
     public async Task Ids_WithCharactersTableKeysForbid_RoundTripWithoutColliding(string id)
     {
         var ledger = Ledger();
@@ -140,7 +142,8 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         Assert.True((await ledger.AdmitAsync(Receipt(id), CancellationToken.None)).IsFirst);
         Assert.True((await ledger.AdmitAsync(Receipt(id + "x"), CancellationToken.None)).IsFirst);
 
-        Assert.Equal(id, (await ledger.FindAsync(id, "auth0", CancellationToken.None))!.SourceId);
+        var row = await ledger.FindAsync(id, "auth0", CancellationToken.None);
+        Assert.Equal((id, "auth0"), (row!.SourceId, row.Channel));
     }
 
     [Fact]
