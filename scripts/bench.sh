@@ -16,5 +16,8 @@ if ! command -v gnuplot >/dev/null; then
   fi
 fi
 
+# The benchmark's Azurite keeps its tables in memory: on disk it rewrites its whole store every 5 s, a cost of the
+# emulator (85 s instead of 91 s to drain 20,000 events), not of the hub or of Azure Table Storage.
+export AZURITE_IN_MEMORY=${AZURITE_IN_MEMORY:-1}
 dotnet build Crm.Integration.sln -c Release --nologo -v quiet
 exec dotnet tests/Crm.Integration.Benchmark/bin/Release/net10.0/Crm.Integration.Benchmark.dll "$@"

@@ -13,6 +13,10 @@
 #   TABLE_PORT   Azurite table service on 127.0.0.1    (default 10002)
 #   STACK_EXTRA_DEFINITIONS  a RabbitMQ definitions file loaded besides scripts/stack/definitions.json (tests' queues)
 #   STACK_PURGE=1            'down' also deletes STACK_HOME (queues and tables start empty next time)
+#   AZURITE_ACCESS_LOG=1     Azurite logs every request to STACK_HOME/azurite/azurite.log (off: it writes each line
+#                            synchronously, a tenth of its CPU under load)
+#   AZURITE_IN_MEMORY=1      Azurite keeps tables in memory only (the benchmark: no rewrite of the whole store to disk
+#                            every 5 s; everything is lost when it stops)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,8 +76,11 @@ azurite_up() {
   port_open "$TABLE_PORT" && die "port $TABLE_PORT is taken by a process this script did not start"
   ensure_azurite
   mkdir -p "$AZURITE_HOME/data"
-  nohup "$ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" \
-    --location "$AZURITE_HOME/data" --skipApiVersionCheck \
+  # Telemetry off: a local emulator has no business reporting to anyone (and no network to do it with here).
+  local flags=(--tableHost 127.0.0.1 --tablePort "$TABLE_PORT" --skipApiVersionCheck --disableTelemetry)
+  [ "${AZURITE_ACCESS_LOG:-}" = 1 ] || flags+=(--silent)
+  if [ "${AZURITE_IN_MEMORY:-}" = 1 ]; then flags+=(--inMemoryPersistence); else flags+=(--location "$AZURITE_HOME/data"); fi
+  nohup "$ROOT/node_modules/.bin/azurite-table" "${flags[@]}" \
     >"$AZURITE_HOME/azurite.log" 2>&1 </dev/null 9>&- &
   echo $! >"$AZURITE_HOME/azurite.pid"
   wait_for "azurite ready on 127.0.0.1:$TABLE_PORT" 60 port_open "$TABLE_PORT" \
