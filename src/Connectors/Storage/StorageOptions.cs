@@ -31,6 +31,13 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string ContactDatesTable { get; set; } = "ContactDates";
 
+    /// <summary>
+    /// Contact dates this process remembers (about 400 bytes each) so that a repeat login needs no read before its claim.
+    /// 0 reads every time.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ContactDatesRemembered { get; set; } = 50_000;
+
     /// <summary>Per-request timeout of the storage client; it retries twice within the call.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
@@ -12,16 +13,31 @@ namespace Crm.Integration.Connectors.Storage;
 /// the RowKey for Azurite, whose point reads use the RowKey's index alone (a RowKey shared by all contacts made each
 /// read a scan of the table); Azure serves either layout from the PartitionKey.
 /// </summary>
-internal sealed class TableContactDates(TableServiceClient service, IOptions<StorageOptions> options) : IContactDates
+/// <remarks>
+/// The rows this process last read or wrote are remembered with their ETags. Stored dates only ever rise, so a
+/// remembered date at or after an event's proves the event late without a read, and a remembered ETag lets the next
+/// claim write without reading first; if another writer moved the row meanwhile, the write fails on the ETag and the
+/// row is read again. <see cref="GetAsync"/> always reads: it is the check against other writers.
+/// </remarks>
+internal sealed class TableContactDates : IContactDates, IDisposable
 {
     private const string Column = "EpochMilliseconds";
-    private readonly LazyTable _table = new(service, options.Value.ContactDatesTable);
+    private readonly LazyTable _table;
+    private readonly MemoryCache? _remembered;
+
+    public TableContactDates(TableServiceClient service, IOptions<StorageOptions> options)
+    {
+        _table = new LazyTable(service, options.Value.ContactDatesTable);
+        _remembered = options.Value.ContactDatesRemembered > 0
+            ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContactDatesRemembered })
+            : null;
+    }
 
     public async Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var key = KeyOf(email);
-        return (await ReadAsync(table, key, RowKeyOf(date, key), cancellationToken).ConfigureAwait(false))?.GetInt64(Column);
+        return (await ReadAsync(table, key, RowKeyOf(date, key), cancellationToken).ConfigureAwait(false))?.EpochMilliseconds;
     }
 
     public async Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken)
@@ -29,31 +45,32 @@ internal sealed class TableContactDates(TableServiceClient service, IOptions<Sto
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var key = KeyOf(email);
         var rowKey = RowKeyOf(date, key);
+        var row = _remembered?.Get<StoredDate>(rowKey);
         for (var attempt = 1; ; attempt++)
         {
-            var row = await ReadAsync(table, key, rowKey, cancellationToken).ConfigureAwait(false);
-            if (row?.GetInt64(Column) is { } stored && stored >= epochMilliseconds)
+            row ??= await ReadAsync(table, key, rowKey, cancellationToken).ConfigureAwait(false);
+            if (row?.EpochMilliseconds >= epochMilliseconds)
             {
-                return stored;
+                return row.EpochMilliseconds;
             }
 
             try
             {
                 var entity = new TableEntity(key, rowKey) { [Column] = epochMilliseconds };
-                if (row is null)
+                var written = row is null
+                    ? await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                    : await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (written.Headers.ETag is { } etag)
                 {
-                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    Remember(rowKey, new StoredDate(epochMilliseconds, etag));
                 }
 
                 return epochMilliseconds;
             }
             catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed && attempt < 5)
             {
-                // A concurrent event of the same contact wrote first: compare again.
+                // Another writer (an event of the same contact, here or on another replica) came first: read and compare again.
+                row = null;
             }
             catch (RequestFailedException ex)
             {
@@ -62,18 +79,28 @@ internal sealed class TableContactDates(TableServiceClient service, IOptions<Sto
         }
     }
 
-    private static async Task<TableEntity?> ReadAsync(TableClient table, string key, string rowKey, CancellationToken cancellationToken)
+    private async Task<StoredDate?> ReadAsync(TableClient table, string key, string rowKey, CancellationToken cancellationToken)
     {
         try
         {
             var response = await table.GetEntityIfExistsAsync<TableEntity>(key, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return response.HasValue ? response.Value : null;
+            if (!response.HasValue)
+            {
+                return null;
+            }
+
+            // A row without the date (mended by hand) is older than any event.
+            var row = new StoredDate(response.Value!.GetInt64(Column) ?? long.MinValue, response.Value.ETag);
+            Remember(rowKey, row);
+            return row;
         }
         catch (RequestFailedException ex)
         {
             throw new StorageUnavailableException($"Contact dates cannot be read ({ex.Status} {ex.ErrorCode}).", ex);
         }
     }
+
+    private void Remember(string rowKey, StoredDate row) => _remembered?.Set(rowKey, row, new MemoryCacheEntryOptions { Size = 1 });
 
     private static string RowKeyOf(ContactDate date, string key) => date switch
     {
@@ -83,4 +110,8 @@ internal sealed class TableContactDates(TableServiceClient service, IOptions<Sto
     };
 
     private static string KeyOf(string email) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email)));
+
+    public void Dispose() => _remembered?.Dispose();
+
+    private sealed record StoredDate(long EpochMilliseconds, ETag ETag);
 }

@@ -1,0 +1,92 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Crm.Integration.Connectors.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.Tests.Storage;
+
+/// <summary>The contact dates against Azurite, as two replicas of the hub would use them.</summary>
+[Collection(SharedStackCollection.Name)]
+public sealed class TableContactDatesTests(SharedStackFixture fixture) : IDisposable
+{
+    private readonly string _table = $"Dates{Guid.NewGuid():N}"[..24];
+    private readonly List<IDisposable> _replicas = [];
+
+    [Theory]
+    [InlineData(50_000)]
+    [InlineData(0)]
+    public async Task AnotherReplicaMovedTheDate_ARememberedRowDoesNotHideIt(int remembered)
+    {
+        var (here, _) = Replica(remembered);
+        var (there, _) = Replica(remembered);
+        var email = Email();
+
+        Assert.Equal(200, await here.AdvanceAsync(email, ContactDate.LastLogin, 200, CancellationToken.None));
+        Assert.Equal(300, await there.AdvanceAsync(email, ContactDate.LastLogin, 300, CancellationToken.None));
+
+        // Here still remembers 200 with its ETag: the claim of 250 must fail on the ETag and find 300.
+        Assert.Equal(300, await here.AdvanceAsync(email, ContactDate.LastLogin, 250, CancellationToken.None));
+        Assert.Equal(400, await here.AdvanceAsync(email, ContactDate.LastLogin, 400, CancellationToken.None));
+        Assert.Equal(400, await there.GetAsync(email, ContactDate.LastLogin, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RepeatLogins_ARememberedRowSavesTheReadBeforeTheClaim_ALateOneNeedsNoStorageAtAll()
+    {
+        var (dates, requests) = Replica(remembered: 50_000);
+        var email = Email();
+        await dates.AdvanceAsync(email, ContactDate.LastTaskSignup, 1, CancellationToken.None); // creates the table
+        requests.Reset();
+
+        await dates.AdvanceAsync(email, ContactDate.LastLogin, 200, CancellationToken.None);
+        var firstLogin = requests.Reset();
+        await dates.AdvanceAsync(email, ContactDate.LastLogin, 300, CancellationToken.None);
+        var laterLogin = requests.Reset();
+        var late = await dates.AdvanceAsync(email, ContactDate.LastLogin, 250, CancellationToken.None);
+        var lateLogin = requests.Reset();
+
+        Assert.Equal((2, 1, 0), (firstLogin, laterLogin, lateLogin)); // read + insert; replace; nothing
+        Assert.Equal(300, late);
+    }
+
+    [Fact]
+    public async Task ConcurrentClaimsOfOneContact_TheLatestDateStays()
+    {
+        var (here, _) = Replica(remembered: 50_000);
+        var (there, _) = Replica(remembered: 50_000);
+        var email = Email();
+
+        // Five: each claim that loses to another tries again, up to five times in all.
+        await Task.WhenAll(Enumerable.Range(1, 5).Select(i =>
+            (i % 2 == 0 ? here : there).AdvanceAsync(email, ContactDate.LastLogin, i * 100, CancellationToken.None)));
+
+        Assert.Equal(500, await here.GetAsync(email, ContactDate.LastLogin, CancellationToken.None));
+    }
+
+    private (IContactDates Dates, RequestCounter Requests) Replica(int remembered)
+    {
+        var requests = new RequestCounter();
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var dates = new TableContactDates(
+            new TableServiceClient(fixture.Stack.TableConnectionString, clientOptions),
+            Options.Create(new StorageOptions { ContactDatesTable = _table, ContactDatesRemembered = remembered }));
+        _replicas.Add(dates);
+        return (dates, requests);
+    }
+
+    private static string Email() => $"{Guid.NewGuid():N}@example.com";
+
+    public void Dispose() => _replicas.ForEach(r => r.Dispose());
+
+    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+
+        /// <summary>The requests sent since the last reset.</summary>
+        public int Reset() => Interlocked.Exchange(ref _count, 0);
+    }
+}
