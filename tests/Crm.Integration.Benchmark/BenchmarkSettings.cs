@@ -12,6 +12,8 @@ internal sealed record BenchmarkSettings(
     int LatencySeconds = 30,
     int LatencyRate = 10,
     int BaselineSeconds = 60,
+    int PacedRate = 5_000,
+    int PacedSeconds = 6,
     string Output = "bench-results")
 {
     /// <summary>
@@ -37,6 +39,8 @@ internal sealed record BenchmarkSettings(
                 "--latency-seconds" => settings with { LatencySeconds = Int() },
                 "--latency-rate" => settings with { LatencyRate = Int() },
                 "--baseline-seconds" => settings with { BaselineSeconds = Int() },
+                "--paced-rate" => settings with { PacedRate = Int() },
+                "--paced-seconds" => settings with { PacedSeconds = Int() },
                 "--output" => settings with { Output = value },
                 "--hub-setting" when value.Split('=', 2) is [var key, var setting] => settings with
                 {

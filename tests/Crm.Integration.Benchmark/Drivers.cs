@@ -12,7 +12,6 @@ internal static class Drivers
 {
     public const string LogStreamToken = "bench-log-stream-token";
 
-    /// <summary>Posts the events in batches of 100 from several concurrent senders; the latency of each accepted batch.</summary>
     /// <summary>
     /// Two rounds of one small delivery per sender (logins of warm-up users, outside the workload), so that the timed
     /// ingest meets a hub that has compiled its webhook path and opened its connections, as Auth0's traffic does.
@@ -42,6 +41,7 @@ internal static class Drivers
         }
     }
 
+    /// <summary>Posts the events in batches of 100 from several concurrent senders; the latency of each accepted batch.</summary>
     public static async Task<(List<double> LatenciesMs, TimeSpan Elapsed, int Refused)> IngestAsync(Uri hub, IReadOnlyList<JsonObject> events, int senders)
     {
         var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
@@ -67,6 +67,46 @@ internal static class Drivers
             }
         }));
         return (latencies, clock.Elapsed, refused);
+    }
+
+    /// <summary>
+    /// Posts the events in batches of 100 at a fixed rate, each batch on its own schedule whether or not the earlier
+    /// ones were answered (an open loop: a slow answer cannot hold the sender back and so hide itself from the figures).
+    /// </summary>
+    public static async Task<(List<double> LatenciesMs, int Refused)> PaceAsync(Uri hub, IReadOnlyList<JsonObject> events, int eventsPerSecond)
+    {
+        var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
+        var interval = TimeSpan.FromSeconds(100.0 / eventsPerSecond);
+        var latencies = new List<double>(batches.Count);
+        var refused = 0;
+        using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(2) };
+        var clock = Stopwatch.StartNew();
+        var posts = new List<Task>(batches.Count);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var due = interval * i - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+
+            var batch = batches[i];
+            posts.Add(Task.Run(async () =>
+            {
+                using var request = LogStreamPost(batch);
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(ms);
+                    refused += response.IsSuccessStatusCode ? 0 : 1;
+                }
+            }));
+        }
+
+        await Task.WhenAll(posts);
+        return (latencies, refused);
     }
 
     /// <summary>A delivery to the webhook as Auth0's log stream sends it.</summary>
@@ -101,6 +141,19 @@ internal static class Drivers
             };
             await raw.SendAsync("platform-events", RawAmqp.JsonMessage(id, null, Encoding.UTF8.GetBytes(body.ToJsonString())));
         }
+    }
+
+    /// <summary>Ledger rows of the events whose log ids start with the prefix that the hub has settled (handled, one way or another).</summary>
+    public static async Task<int> SettledAsync(Azure.Data.Tables.TableClient ledger, string logIdPrefix)
+    {
+        var settled = 0;
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey ge {logIdPrefix} and PartitionKey lt {logIdPrefix + '\uffff'} and (Status eq 'Delivered' or Status eq 'Rejected')");
+        await foreach (var _ in ledger.QueryAsync<Azure.Data.Tables.TableEntity>(filter, select: ["PartitionKey"]))
+        {
+            settled++;
+        }
+
+        return settled;
     }
 
     /// <summary>Contacts that do not yet show what the workload says they must.</summary>

@@ -28,6 +28,10 @@ internal static class Report
     private static JsonArray Targets(JsonObject r)
     {
         double N(string section, string field) => Number(r[section]![field]!);
+        // The webhook's latency at the target rate (open loop, beside the drain); without that phase, at full speed.
+        var paced = N("webhookAtRate", "batches") > 0;
+        var webhookP99 = paced ? N("webhookAtRate", "batchP99Ms") : N("ingest", "batchP99Ms");
+        var webhookAt = paced ? $"at {N("webhookAtRate", "eventsPerSecond")} events/s beside the drain" : "at full speed";
         return
         [
             Target("budget utilisation during the drain", N("drain", "budgetUtilisation"), ">= 0.95", N("drain", "budgetUtilisation") >= 0.95),
@@ -35,7 +39,7 @@ internal static class Report
             Target("contact writes per second vs ceiling", N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond"), ">= 0.95",
                 N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond") >= 0.95),
             Target("ingest, events per second", N("ingest", "eventsPerSecond"), ">= 5000", N("ingest", "eventsPerSecond") >= 5000),
-            Target("webhook p99 for a 100-event batch, ms", N("ingest", "batchP99Ms"), "<= 50", N("ingest", "batchP99Ms") <= 50),
+            Target($"webhook p99 for a 100-event batch {webhookAt}, ms", webhookP99, "<= 50", webhookP99 <= 50),
             Target("p99 webhook-to-HubSpot without a backlog, ms", N("latency", "p99Ms"), "<= 1000", N("latency", "p99Ms") <= 1000),
             Target("hub peak RSS with the backlog, MB", N("cost", "peakRssMb"), "<= 300", N("cost", "peakRssMb") <= 300),
             Target("no event lost, no email twice", N("correctness", "contactsMissingOrWrong") + N("correctness", "emailsSentTwice"), "== 0",
@@ -59,7 +63,7 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {t!["what"]} | {t["measured"]} | {t["target"]} | {((bool)t["met"]! ? "yes" : "**no**")} |");
         }
 
-        foreach (var section in new[] { "ingest", "drain", "latency", "cost", "correctness", "baseline", "settings" })
+        foreach (var section in new[] { "ingest", "webhookAtRate", "drain", "latency", "cost", "correctness", "baseline", "settings" })
         {
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {section}").AppendLine().AppendLine("| figure | value |").AppendLine("|---|---|");
             foreach (var (name, value) in r[section]!.AsObject())

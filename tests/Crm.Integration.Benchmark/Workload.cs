@@ -58,6 +58,24 @@ internal sealed class Workload
         return new Workload(list, last, run);
     }
 
+    /// <summary>
+    /// Logins of the workload's users dated before any of its own, under new log ids: the hub must take and record them,
+    /// and leave every contact as the workload says (a later login is already there).
+    /// </summary>
+    public List<JsonObject> LateLogins(int count)
+    {
+        var loggedIn = Events
+            .Select(e => (Email: (string)e["data"]!["user_name"]!, UserId: (string)e["data"]!["user_id"]!))
+            .Where(u => LastLoginByEmail[u.Email.ToLowerInvariant()] != long.MinValue)
+            .DistinctBy(u => u.Email.ToLowerInvariant())
+            .ToList();
+        var before = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        return Enumerable.Range(0, count)
+            .Select(i => loggedIn[i % loggedIn.Count])
+            .Select((user, i) => Event($"{Run}-late-{i:D8}", "s", before.AddSeconds(i), user.UserId, user.Email))
+            .ToList();
+    }
+
     public static JsonObject Event(string logId, string type, DateTimeOffset at, string userId, string email) => new()
     {
         ["log_id"] = logId,
