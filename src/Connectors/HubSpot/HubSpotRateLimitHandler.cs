@@ -5,9 +5,10 @@ namespace Crm.Integration.Connectors.HubSpot;
 
 /// <summary>
 /// Every attempt, retries included, waits for a permit from the portal's budget; every answer corrects the budget from
-/// HubSpot's headers, and a 429 tells it which policy was hit.
+/// HubSpot's headers, and a 429 tells it which policy was hit. A client whose calls can wait <paramref name="yields"/>
+/// to the others (<see cref="HubSpotRateLimiter.AcquireYieldingAsync"/>).
 /// </summary>
-internal sealed class HubSpotRateLimitHandler(HubSpotRateLimiter limiter) : DelegatingHandler
+internal sealed class HubSpotRateLimitHandler(HubSpotRateLimiter limiter, bool yields) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -18,7 +19,9 @@ internal sealed class HubSpotRateLimitHandler(HubSpotRateLimiter limiter) : Dele
         }
 
         // Held until the answer is in: the call counts against the window from then (see HubSpotRateLimiter).
-        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        using var lease = yields
+            ? await limiter.AcquireYieldingAsync(cancellationToken).ConfigureAwait(false)
+            : await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         if (!lease.IsAcquired)
         {
             throw new InvalidOperationException("The HubSpot rate limiter refused a permit.");

@@ -9,6 +9,7 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// because HubSpot counts it on arrival, somewhere in between: counting from the grant alone let a slow early call
 /// and a fast later one meet inside HubSpot's window. HubSpot's answers correct it: the <c>X-HubSpot-RateLimit-*</c>
 /// headers and any 429.
+/// Calls that can wait (reading a send's status) yield to the rest: see <see cref="AcquireYieldingAsync"/>.
 /// </summary>
 public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 {
@@ -16,6 +17,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
     private readonly TimeProvider _time;
     private readonly LinkedList<DateTimeOffset> _recent = new();
+    private readonly Queue<DateTimeOffset> _recentYielding = new(); // when each yielding call in the window was let through
     private readonly Lock _lock = new();
     private int _limit;
     private readonly int _dailyLimit;
@@ -69,6 +71,45 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A permit for a call that can wait: it goes while more than half the window is free, or while such calls hold
+    /// less than a tenth of it. Contact writes draining a backlog at the ceiling thus leave status reads a tenth of
+    /// the budget — enough to follow every send, never more than the writes can spare.
+    /// </summary>
+    public async ValueTask<RateLimitLease> AcquireYieldingAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                while (_recentYielding.TryPeek(out var oldest) && now - oldest >= Window)
+                {
+                    _recentYielding.Dequeue();
+                }
+
+                wait = WaitBeforeNextCall(now, permits: 1);
+                var mayGo = _limit - _recent.Count > _limit / 2 || _recentYielding.Count < Math.Max(1, _limit / 10);
+                if (wait <= TimeSpan.Zero && mayGo)
+                {
+                    _recentYielding.Enqueue(now);
+                    return Grant(now);
+                }
+
+                if (wait <= TimeSpan.Zero)
+                {
+                    // The window frees up as its oldest call, or the oldest yielding one, leaves it.
+                    wait = Min(_recent.Min(), _recentYielding.Peek()) + Window - now;
+                }
+            }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
 
     public async ValueTask WaitForCapacityAsync(CancellationToken cancellationToken)
@@ -148,11 +189,17 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
                 return true;
             }
 
-            _dailyUsed++;
-            _lastAcquired = now;
-            lease = new Lease(this, _recent.AddLast(now));
+            lease = Grant(now);
             return true;
         }
+    }
+
+    /// <summary>Counts a call from now. Called under the lock.</summary>
+    private Lease Grant(DateTimeOffset now)
+    {
+        _dailyUsed++;
+        _lastAcquired = now;
+        return new Lease(this, _recent.AddLast(now));
     }
 
     /// <summary>How long until <paramref name="permits"/> more calls may go: zero when now. Called under the lock.</summary>

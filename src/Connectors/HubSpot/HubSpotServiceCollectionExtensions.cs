@@ -42,24 +42,32 @@ public static class HubSpotServiceCollectionExtensions
         });
         services.AddSingleton<IHubSpotBudget>(provider => provider.GetRequiredService<HubSpotRateLimiter>());
         services.AddTransient<HubSpotAuthHandler>();
-        services.AddTransient<HubSpotRateLimitHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
 
-        AddClient<IHubSpotContacts, HubSpotContactsClient>(services, countsAgainstBudget: true);
-        AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, countsAgainstBudget: true);
-        AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, countsAgainstBudget: true);
+        AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
+        AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
+        AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, Budget.Counts);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
-        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), countsAgainstBudget: false);
-        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.StatusClient), countsAgainstBudget: true);
+        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), Budget.Exempt);
+        // Status reads follow sends already made: they can wait while contact writes need the budget.
+        Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.StatusClient), Budget.Yields);
         return services;
     }
 
-    private static void AddClient<TClient, TImplementation>(IServiceCollection services, bool countsAgainstBudget)
+    /// <summary>How a client's calls meet the portal's budget.</summary>
+    private enum Budget
+    {
+        Exempt,
+        Counts,
+        Yields,
+    }
+
+    private static void AddClient<TClient, TImplementation>(IServiceCollection services, Budget budget)
         where TClient : class
         where TImplementation : class, TClient =>
-        Configure(services.AddHttpClient<TClient, TImplementation>(), countsAgainstBudget);
+        Configure(services.AddHttpClient<TClient, TImplementation>(), budget);
 
-    private static void Configure(IHttpClientBuilder client, bool countsAgainstBudget)
+    private static void Configure(IHttpClientBuilder client, Budget budget)
     {
         client.ConfigureHttpClient((provider, http) =>
         {
@@ -90,9 +98,9 @@ public static class HubSpotServiceCollectionExtensions
         // single-send is exempt from the portal's general budget (HubSpot counts it apart), so it takes no permit;
         // reading a send's status is not.
         client.AddHttpMessageHandler<HubSpotAuthHandler>();
-        if (countsAgainstBudget)
+        if (budget != Budget.Exempt)
         {
-            client.AddHttpMessageHandler<HubSpotRateLimitHandler>();
+            client.AddHttpMessageHandler(provider => new HubSpotRateLimitHandler(provider.GetRequiredService<HubSpotRateLimiter>(), yields: budget == Budget.Yields));
         }
 
         client.AddHttpMessageHandler<HubSpotAttemptTimeoutHandler>();

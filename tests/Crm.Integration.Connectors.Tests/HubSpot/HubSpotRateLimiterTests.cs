@@ -41,6 +41,40 @@ public sealed class HubSpotRateLimiterTests
     }
 
     [Fact]
+    public async Task AcquireYieldingAsync_WhileOthersHoldHalfTheWindow_GetsATenthOfIt_AndTheOthersStillGo()
+    {
+        var limiter = new HubSpotRateLimiter(20, 1000, _time);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(limiter.AttemptAcquire().IsAcquired); // contact writes: half the window
+        }
+
+        var yielding = new[] { limiter.AcquireYieldingAsync(CancellationToken.None).AsTask(), limiter.AcquireYieldingAsync(CancellationToken.None).AsTask() };
+        var third = limiter.AcquireYieldingAsync(CancellationToken.None).AsTask();
+
+        Assert.All(yielding, y => Assert.True(y.IsCompletedSuccessfully)); // a tenth of 20
+        Assert.False(third.IsCompleted);
+        Assert.True(limiter.AttemptAcquire().IsAcquired); // a write is not held back by the waiting status read
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True((await third.WaitAsync(TimeSpan.FromSeconds(5))).IsAcquired);
+    }
+
+    [Fact]
+    public async Task AcquireYieldingAsync_WithTheWindowMostlyFree_GoesAtOnce_UpToHalfOfIt()
+    {
+        var limiter = new HubSpotRateLimiter(20, 1000, _time);
+
+        var taken = 0;
+        while (limiter.AcquireYieldingAsync(CancellationToken.None) is { IsCompleted: true } acquired && (await acquired).IsAcquired)
+        {
+            taken++;
+        }
+
+        Assert.Equal(10, taken);
+        Assert.Equal(10, limiter.GetStatistics()!.CurrentAvailablePermits); // the other half stays for the writes
+    }
+
+    [Fact]
     public void Correct_FewerRemainingThanCounted_TakesHubSpotsWord()
     {
         var limiter = new HubSpotRateLimiter(10, 1000, _time);
