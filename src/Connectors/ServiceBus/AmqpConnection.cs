@@ -5,11 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Crm.Integration.Connectors.ServiceBus;
 
 /// <summary>
-/// The one AMQP connection of this process, opened on first use and opened again on the next use after the broker
-/// closed it. Senders and receivers open their own sessions on it.
+/// An AMQP connection to the broker, opened on first use and opened again on the next use after the broker closed it.
+/// The process has two, one per <paramref name="role"/> (<see cref="Sending"/>, <see cref="Receiving"/>): a send, which
+/// an HTTP caller waits for, must not queue on one socket behind a thousand deliveries and their settlements.
 /// </summary>
-internal sealed class AmqpConnection(IOptions<ServiceBusOptions> options, ILogger<AmqpConnection> logger) : IAsyncDisposable
+internal sealed class AmqpConnection(string role, IOptions<ServiceBusOptions> options, ILogger<AmqpConnection> logger) : IAsyncDisposable
 {
+    public const string Sending = "send";
+    public const string Receiving = "receive";
+
     private readonly ServiceBusOptions _options = options.Value;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Connection? _connection;
@@ -48,7 +52,7 @@ internal sealed class AmqpConnection(IOptions<ServiceBusOptions> options, ILogge
         var address = new Address(
             _options.Host, _options.Port, _options.KeyName, _options.Key, "/", _options.UseTls ? "amqps" : "amqp");
         var factory = new ConnectionFactory();
-        factory.AMQP.ContainerId = $"crm-integration-{Environment.MachineName}-{Environment.ProcessId}";
+        factory.AMQP.ContainerId = $"crm-integration-{Environment.MachineName}-{Environment.ProcessId}-{role}";
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);

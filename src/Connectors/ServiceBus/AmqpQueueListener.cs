@@ -1,6 +1,7 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// lost with the link are redelivered by the broker.
 /// </summary>
 internal sealed class AmqpQueueListener(
-    AmqpConnection connection,
+    [FromKeyedServices(AmqpConnection.Receiving)] AmqpConnection connection,
     QueueListenerStatus status,
     ReceiveGate gate,
     IOptions<ServiceBusOptions> options,

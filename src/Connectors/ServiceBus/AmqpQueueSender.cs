@@ -1,6 +1,7 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// Sends over one session with one link per entity, kept open between calls. Every message of a batch is in flight at
 /// once and the call returns when the broker has settled all of them as accepted.
 /// </summary>
-internal sealed class AmqpQueueSender(AmqpConnection connection, IOptions<ServiceBusOptions> options, ILogger<AmqpQueueSender> logger)
+internal sealed class AmqpQueueSender([FromKeyedServices(AmqpConnection.Sending)] AmqpConnection connection, IOptions<ServiceBusOptions> options, ILogger<AmqpQueueSender> logger)
     : IQueueSender, IAsyncDisposable
 {
     private readonly ServiceBusOptions _options = options.Value;

@@ -1,15 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Crm.Integration.Connectors.ServiceBus;
 
-/// <summary>Ready when the broker connection is open (or opens now) and every queue trigger's link is attached.</summary>
-internal sealed class ServiceBusHealthCheck(AmqpConnection connection, QueueListenerStatus listeners) : IHealthCheck
+/// <summary>Ready when both broker connections are open (or open now) and every queue trigger's link is attached.</summary>
+internal sealed class ServiceBusHealthCheck(
+    [FromKeyedServices(AmqpConnection.Sending)] AmqpConnection sending,
+    [FromKeyedServices(AmqpConnection.Receiving)] AmqpConnection receiving,
+    QueueListenerStatus listeners) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await connection.GetAsync(cancellationToken).ConfigureAwait(false);
+            await sending.GetAsync(cancellationToken).ConfigureAwait(false);
+            await receiving.GetAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (QueueUnavailableException ex)
         {
@@ -18,7 +23,7 @@ internal sealed class ServiceBusHealthCheck(AmqpConnection connection, QueueList
 
         var problems = listeners.Problems();
         return problems.Count > 0
-            ? new HealthCheckResult(context.Registration.FailureStatus, $"Broker connection is open; not receiving from {string.Join("; ", problems)}")
-            : HealthCheckResult.Healthy($"Broker connection is open; receiving from {string.Join(", ", listeners.Receiving().DefaultIfEmpty("no queue yet"))}.");
+            ? new HealthCheckResult(context.Registration.FailureStatus, $"Broker connections are open; not receiving from {string.Join("; ", problems)}")
+            : HealthCheckResult.Healthy($"Broker connections are open; receiving from {string.Join(", ", listeners.Receiving().DefaultIfEmpty("no queue yet"))}.");
     }
 }

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.ServiceBus;
 
 public static class ServiceBusServiceCollectionExtensions
 {
-    /// <summary>The broker connection, the sender, the queue listener and the "servicebus" readiness check.</summary>
+    /// <summary>The broker connections (one to send, one to receive), the sender, the queue listener and the "servicebus" readiness check.</summary>
     public static IServiceCollection AddServiceBus(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ServiceBusOptions, ServiceBusOptionsValidator>(configuration.GetSection(ServiceBusOptions.SectionName))
@@ -17,7 +18,12 @@ public static class ServiceBusServiceCollectionExtensions
             configuration.GetSection(ServiceBusTriggerOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<AmqpConnection>();
+        foreach (var role in new[] { AmqpConnection.Sending, AmqpConnection.Receiving })
+        {
+            services.AddKeyedSingleton(role, (provider, _) => new AmqpConnection(
+                role, provider.GetRequiredService<IOptions<ServiceBusOptions>>(), provider.GetRequiredService<ILogger<AmqpConnection>>()));
+        }
+
         services.AddSingleton<QueueListenerStatus>();
         services.AddSingleton<ReceiveGate>();
         services.AddSingleton<IQueueSender, AmqpQueueSender>();
