@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Crm.Integration.Benchmark;
 using Crm.Integration.Connectors.Storage;
+using Crm.Integration.HubSpotSimulator;
 using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -224,8 +225,9 @@ JsonObject Drain(object traffic, TimeSpan drained, Workload drainedWorkload, int
 {
     var snapshot = System.Text.Json.JsonSerializer.SerializeToNode(traffic)!;
     var byPath = snapshot["byPath"]!.AsObject();
-    var budgetCalls = (int)byPath.Where(p => !p.Key.StartsWith("/marketing/v3/transactional/", StringComparison.Ordinal)).Sum(p => Report.Number(p.Value!));
-    var seconds = snapshot["perSecond"]!.AsArray().Select(s => (long)Report.Number(s!["unixSecond"]!)).ToList();
+    var budgetCalls = (int)byPath.Where(p => !ApiGate.IsExempt(p.Key)).Sum(p => Report.Number(p.Value!));
+    // From the first budget call to the last: the exempt single-sends have a time of their own (emailsPerSecond).
+    var seconds = snapshot["perSecond"]!.AsArray().Where(s => Report.Number(s!["budget"]!) > 0).Select(s => (long)Report.Number(s!["unixSecond"]!)).ToList();
     var activeSeconds = seconds.Count == 0 ? 1 : seconds.Max() - seconds.Min() + 1;
     var allowed = settings.Limit * activeSeconds / 10.0;
     var written = simulator.Portal.Traffic.UpsertBatchSizes.Sum();

@@ -75,21 +75,37 @@ internal static class Report
         return text.ToString();
     }
 
-    /// <summary>Requests per second against the limit, drawn by gnuplot when it is installed (scripts/bench.sh installs it).</summary>
+    /// <summary>
+    /// Budget calls per second and in the trailing ten seconds against the limit, 429s, and the exempt single-sends on
+    /// an axis of their own; drawn by gnuplot when it is installed (scripts/bench.sh installs it).
+    /// </summary>
     private static void Chart(string folder, JsonArray perSecond, int limit)
     {
         var first = perSecond.Count == 0 ? 0 : Number(perSecond[0]!["unixSecond"]!);
+        var budgetBySecond = perSecond.ToDictionary(s => Number(s!["unixSecond"]!) - first, s => Number(s!["budget"]!));
+        var mostExemptInASecond = perSecond.Select(s => Number(s!["exempt"]!)).DefaultIfEmpty().Max();
         var data = Path.Combine(folder, "calls-per-second.tsv");
-        File.WriteAllLines(data, perSecond.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{Number(s!["unixSecond"]!) - first}\t{Number(s["requests"]!)}\t{Number(s["throttled"]!)}")));
+        File.WriteAllLines(data, perSecond.Select(s =>
+        {
+            var second = Number(s!["unixSecond"]!) - first;
+            var trailing = Enumerable.Range(0, 10).Sum(back => budgetBySecond.GetValueOrDefault(second - back));
+            return string.Create(CultureInfo.InvariantCulture, $"{second}\t{Number(s["budget"]!)}\t{trailing}\t{Number(s["throttled"]!)}\t{Number(s["exempt"]!)}");
+        }).Prepend("# second\tbudget calls\tbudget calls in the trailing 10 s\t429s\tsingle-sends (exempt)"));
         var script = string.Create(CultureInfo.InvariantCulture, $"""
             set terminal png size 1000,400
             set output '{Path.Combine(folder, "calls-per-second.png")}'
-            set title 'HubSpot calls per second during the drain (limit {limit} per 10 s)'
+            set title 'HubSpot calls during the drain (limit {limit} per 10 s)'
             set xlabel 'seconds since the first call'
-            set ylabel 'calls / s'
+            set ylabel 'budget calls'
+            set y2label 'single-sends / s (exempt)'
             set yrange [0:*]
-            plot '{data}' using 1:2 with impulses title 'calls', '{data}' using 1:3 with impulses lw 3 title '429s', {limit / 10.0} with lines lw 2 title 'limit'
+            set xrange [-0.5:*]
+            set y2range [0:{Math.Max(1, mostExemptInASecond) * 1.3}]
+            set offsets 0, 0, graph 0.3, 0
+            set ytics nomirror
+            set y2tics
+            set key top left horizontal
+            plot '{data}' using 1:3 with lines lw 2 title 'in the trailing 10 s', {limit} with lines lw 2 dt 2 title 'limit per 10 s', '{data}' using 1:2 with impulses title 'per second', '{data}' using 1:4 with impulses lw 3 title '429s', '{data}' using 1:5 axes x1y2 with points pt 7 ps 0.8 title 'single-sends / s'
             """);
         try
         {

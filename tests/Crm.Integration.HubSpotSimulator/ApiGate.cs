@@ -40,7 +40,7 @@ public sealed class ApiGate(RequestDelegate next, SimulatorSettings settings, Ro
             await Task.Delay(options.LatencyMilliseconds, http.RequestAborted);
         }
 
-        if (!path.StartsWith("/marketing/v3/transactional/", StringComparison.Ordinal))
+        if (!IsExempt(path))
         {
             var verdict = limiter.TryAcquire(options.TenSecondlyLimit, options.DailyLimit);
             http.Response.Headers["X-HubSpot-RateLimit-Max"] = options.TenSecondlyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -68,6 +68,9 @@ public sealed class ApiGate(RequestDelegate next, SimulatorSettings settings, Ro
         await next(http);
         portal.Traffic.Record(path, http.Response.StatusCode);
     }
+
+    /// <summary>Transactional single-send, which HubSpot counts apart from the portal's ten-second budget.</summary>
+    public static bool IsExempt(string path) => path.StartsWith("/marketing/v3/transactional/", StringComparison.Ordinal);
 }
 
 /// <summary>The options in force; replaced whole by <c>PUT /_simulator/settings</c>.</summary>

@@ -53,7 +53,10 @@ public sealed class Portal(TimeProvider time)
     }
 }
 
-/// <summary>Requests, 429s and faults, in total and per second since the first request (for charts of a drain).</summary>
+/// <summary>
+/// Requests, 429s and faults, in total and per second since the first request (for charts of a drain); per second, the
+/// calls exempt from the budget (<see cref="ApiGate.IsExempt"/>) apart.
+/// </summary>
 public sealed class TrafficStats(TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, int[]> _perSecond = new();
@@ -68,8 +71,8 @@ public sealed class TrafficStats(TimeProvider time)
         Interlocked.Increment(ref _requests);
         _byPath.AddOrUpdate(path, 1, (_, n) => n + 1);
         var second = time.GetUtcNow().ToUnixTimeSeconds();
-        var bucket = _perSecond.GetOrAdd(second, _ => new int[2]);
-        Interlocked.Increment(ref bucket[0]);
+        var bucket = _perSecond.GetOrAdd(second, _ => new int[3]);
+        Interlocked.Increment(ref bucket[ApiGate.IsExempt(path) ? 2 : 0]);
         if (status == 429)
         {
             Interlocked.Increment(ref _throttled);
@@ -93,7 +96,7 @@ public sealed class TrafficStats(TimeProvider time)
         faults = _faults,
         byPath = _byPath.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         upsertBatchSizes = _upsertBatchSizes.ToArray(),
-        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, requests = p.Value[0], throttled = p.Value[1] }),
+        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, budget = p.Value[0], throttled = p.Value[1], exempt = p.Value[2] }),
     };
 
     public void Reset()
