@@ -44,9 +44,8 @@ internal static class Drivers
     /// <summary>Posts the events in batches of 100 from several concurrent senders; the latency of each accepted batch.</summary>
     public static async Task<(List<double> LatenciesMs, TimeSpan Elapsed, int Refused)> IngestAsync(Uri hub, IReadOnlyList<JsonObject> events, int senders)
     {
-        var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
-        var latencies = new List<double>(batches.Count);
-        var refused = 0;
+        var batches = Batches(events);
+        var timings = new BatchTimings(batches.Count);
         var next = -1;
         using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(2) };
         var clock = Stopwatch.StartNew();
@@ -55,18 +54,10 @@ internal static class Drivers
             int index;
             while ((index = Interlocked.Increment(ref next)) < batches.Count)
             {
-                using var request = LogStreamPost(batches[index]);
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(request);
-                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-                lock (latencies)
-                {
-                    latencies.Add(ms);
-                    refused += response.IsSuccessStatusCode ? 0 : 1;
-                }
+                await timings.PostAsync(http, batches[index]);
             }
         }));
-        return (latencies, clock.Elapsed, refused);
+        return (timings.LatenciesMs, clock.Elapsed, timings.Refused);
     }
 
     /// <summary>
@@ -75,10 +66,9 @@ internal static class Drivers
     /// </summary>
     public static async Task<(List<double> LatenciesMs, int Refused)> PaceAsync(Uri hub, IReadOnlyList<JsonObject> events, int eventsPerSecond)
     {
-        var batches = events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
+        var batches = Batches(events);
         var interval = TimeSpan.FromSeconds(100.0 / eventsPerSecond);
-        var latencies = new List<double>(batches.Count);
-        var refused = 0;
+        var timings = new BatchTimings(batches.Count);
         using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(2) };
         var clock = Stopwatch.StartNew();
         var posts = new List<Task>(batches.Count);
@@ -91,25 +81,37 @@ internal static class Drivers
             }
 
             var batch = batches[i];
-            posts.Add(Task.Run(async () =>
-            {
-                using var request = LogStreamPost(batch);
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(request);
-                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-                lock (latencies)
-                {
-                    latencies.Add(ms);
-                    refused += response.IsSuccessStatusCode ? 0 : 1;
-                }
-            }));
+            posts.Add(Task.Run(() => timings.PostAsync(http, batch)));
         }
 
         await Task.WhenAll(posts);
-        return (latencies, refused);
+        return (timings.LatenciesMs, timings.Refused);
     }
 
-    /// <summary>A delivery to the webhook as Auth0's log stream sends it.</summary>
+    private static List<byte[]> Batches(IReadOnlyList<JsonObject> events) =>
+        events.Chunk(100).Select(b => Encoding.UTF8.GetBytes(new JsonArray(b.Select(e => (JsonNode)e.DeepClone()).ToArray()).ToJsonString())).ToList();
+
+    /// <summary>Each batch's latency and the batches refused, from any number of concurrent posts.</summary>
+    private sealed class BatchTimings(int batches)
+    {
+        public List<double> LatenciesMs { get; } = new(batches);
+
+        public int Refused { get; private set; }
+
+        public async Task PostAsync(HttpClient http, byte[] batch)
+        {
+            using var request = LogStreamPost(batch);
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request);
+            var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            lock (LatenciesMs)
+            {
+                LatenciesMs.Add(ms);
+                Refused += response.IsSuccessStatusCode ? 0 : 1;
+            }
+        }
+    }
+
     public static HttpRequestMessage LogStreamPost(byte[] json)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new ByteArrayContent(json) };
