@@ -42,6 +42,20 @@ public sealed class AmqpQueueSenderTests(SharedStackFixture fixture)
     }
 
     [Fact]
+    public async Task SendAsync_GoesOverAConnectionOfItsOwn_NotTheReceivers()
+    {
+        await using var connector = new ServiceBusConnector(fixture.Stack);
+
+        await connector.Sender.SendAsync("test-sender", [new OutboundMessage("own-connection", "s", "{}"u8.ToArray())], CancellationToken.None);
+
+        // A send that an HTTP caller waits for must not queue behind the receivers' deliveries on one socket.
+        Assert.True(connector.GetKeyed<AmqpConnection>(AmqpConnection.Sending).IsOpen);
+        Assert.False(connector.GetKeyed<AmqpConnection>(AmqpConnection.Receiving).IsOpen);
+        await using var raw = await RawAmqp.ConnectAsync(fixture.Stack);
+        Assert.Contains(await raw.DrainAsync("test-sender", TimeSpan.FromMilliseconds(500)), m => (string)m.Properties.MessageId == "own-connection");
+    }
+
+    [Fact]
     public async Task SendAsync_EntityNotConfigured_ThrowsNamingTheSetting()
     {
         await using var connector = new ServiceBusConnector(fixture.Stack);

@@ -40,5 +40,8 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
+    public T GetKeyed<T>(string key)
+        where T : notnull => _provider.GetRequiredKeyedService<T>(key);
+
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }
