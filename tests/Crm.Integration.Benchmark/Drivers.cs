@@ -112,6 +112,7 @@ internal static class Drivers
         }
     }
 
+    /// <summary>A delivery to the webhook as Auth0's log stream sends it.</summary>
     public static HttpRequestMessage LogStreamPost(byte[] json)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth0/log-stream") { Content = new ByteArrayContent(json) };

@@ -16,8 +16,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
     private readonly TimeProvider _time;
-    private readonly LinkedList<DateTimeOffset> _recent = new();
-    private readonly Queue<DateTimeOffset> _recentYielding = new(); // when each yielding call in the window was let through
+    private readonly LinkedList<Call> _recent = new();
     private readonly Lock _lock = new();
     private int _limit;
     private readonly int _dailyLimit;
@@ -58,58 +57,30 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        TryTake(permitCount, out var lease, out _) ? lease : Lease.Refused;
+        TryTake(permitCount, yields: false, out var lease, out _) ? lease : Lease.Refused;
 
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (TryTake(permitCount, out var lease, out var wait))
-            {
-                return lease;
-            }
-
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        WaitForPermitAsync(permitCount, yields: false, cancellationToken);
 
     /// <summary>
     /// A permit for a call that can wait: it goes while more than half the window is free, or while such calls hold
     /// less than a tenth of it. Contact writes draining a backlog at the ceiling thus leave status reads a tenth of
     /// the budget — enough to follow every send, never more than the writes can spare.
     /// </summary>
-    public async ValueTask<RateLimitLease> AcquireYieldingAsync(CancellationToken cancellationToken)
+    public ValueTask<RateLimitLease> AcquireYieldingAsync(CancellationToken cancellationToken) =>
+        WaitForPermitAsync(1, yields: true, cancellationToken);
+
+    private async ValueTask<RateLimitLease> WaitForPermitAsync(int permitCount, bool yields, CancellationToken cancellationToken)
     {
         while (true)
         {
-            TimeSpan wait;
-            lock (_lock)
+            if (TryTake(permitCount, yields, out var lease, out var wait))
             {
-                var now = _time.GetUtcNow();
-                while (_recentYielding.TryPeek(out var oldest) && now - oldest >= Window)
-                {
-                    _recentYielding.Dequeue();
-                }
-
-                wait = WaitBeforeNextCall(now, permits: 1);
-                var mayGo = _limit - _recent.Count > _limit / 2 || _recentYielding.Count < Math.Max(1, _limit / 10);
-                if (wait <= TimeSpan.Zero && mayGo)
-                {
-                    _recentYielding.Enqueue(now);
-                    return Grant(now);
-                }
-
-                if (wait <= TimeSpan.Zero)
-                {
-                    // The window frees up as its oldest call, or the oldest yielding one, leaves it.
-                    wait = Min(_recent.Min(), _recentYielding.Peek()) + Window - now;
-                }
+                return lease;
             }
 
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
-
-        static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
 
     public async ValueTask WaitForCapacityAsync(CancellationToken cancellationToken)
@@ -147,7 +118,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             {
                 for (var missing = _limit - _recent.Count - left; missing > 0; missing--)
                 {
-                    _recent.AddLast(now);
+                    _recent.AddLast(new Call(now, Yields: false));
                 }
             }
         }
@@ -165,12 +136,12 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
                 return;
             }
 
-            var until = now + (retryAfter ?? (_recent.Count > 0 ? _recent.Min() + Window - now : TimeSpan.FromSeconds(1)));
+            var until = now + (retryAfter ?? (_recent.Count > 0 ? Oldest() + Window - now : TimeSpan.FromSeconds(1)));
             _pausedUntil = until > _pausedUntil ? until : _pausedUntil;
         }
     }
 
-    private bool TryTake(int permits, out RateLimitLease lease, out TimeSpan wait)
+    private bool TryTake(int permits, bool yields, out RateLimitLease lease, out TimeSpan wait)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permits, 1);
         lock (_lock)
@@ -178,6 +149,12 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             lease = Lease.Refused;
             var now = _time.GetUtcNow();
             wait = WaitBeforeNextCall(now, permits);
+            if (wait <= TimeSpan.Zero && yields && !YieldingMayGo())
+            {
+                // The window frees up as its oldest call leaves it, yielding or not.
+                wait = Oldest() + Window - now;
+            }
+
             if (wait > TimeSpan.Zero)
             {
                 return false;
@@ -189,18 +166,19 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
                 return true;
             }
 
-            lease = Grant(now);
+            _dailyUsed++;
+            _lastAcquired = now;
+            lease = new Lease(this, _recent.AddLast(new Call(now, yields)));
             return true;
         }
     }
 
-    /// <summary>Counts a call from now. Called under the lock.</summary>
-    private Lease Grant(DateTimeOffset now)
-    {
-        _dailyUsed++;
-        _lastAcquired = now;
-        return new Lease(this, _recent.AddLast(now));
-    }
+    /// <summary>Called under the lock, after <see cref="Purge"/>.</summary>
+    private bool YieldingMayGo() =>
+        _limit - _recent.Count > _limit / 2 || _recent.Count(call => call.Yields) < Math.Max(1, _limit / 10);
+
+    /// <summary>Called under the lock, with calls in the window.</summary>
+    private DateTimeOffset Oldest() => _recent.Min(call => call.At);
 
     /// <summary>How long until <paramref name="permits"/> more calls may go: zero when now. Called under the lock.</summary>
     private TimeSpan WaitBeforeNextCall(DateTimeOffset now, int permits)
@@ -217,17 +195,17 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             return _pausedUntil - now;
         }
 
-        return _recent.Count + permits > _limit ? _recent.Min() + Window - now : TimeSpan.Zero;
+        return _recent.Count + permits > _limit ? Oldest() + Window - now : TimeSpan.Zero;
     }
 
     /// <summary>The call is answered: it counts until ten seconds from now.</summary>
-    private void Complete(LinkedListNode<DateTimeOffset> call)
+    private void Complete(LinkedListNode<Call> call)
     {
         lock (_lock)
         {
             if (call.List is not null)
             {
-                call.Value = _time.GetUtcNow();
+                call.Value = call.Value with { At = _time.GetUtcNow() };
             }
         }
     }
@@ -237,7 +215,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         for (var call = _recent.First; call is not null;)
         {
             var next = call.Next;
-            if (now - call.Value >= Window)
+            if (now - call.Value.At >= Window)
             {
                 _recent.Remove(call);
             }
@@ -255,16 +233,19 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         }
     }
 
+    /// <summary>A call in the window: counted from <paramref name="At"/>; <paramref name="Yields"/> when it could wait for the others.</summary>
+    private readonly record struct Call(DateTimeOffset At, bool Yields);
+
     private sealed class Lease : RateLimitLease
     {
         public static readonly Lease Acquired = new(null, null);
         public static readonly Lease Refused = new(null, null) { _refused = true };
 
         private readonly HubSpotRateLimiter? _limiter;
-        private readonly LinkedListNode<DateTimeOffset>? _call;
+        private readonly LinkedListNode<Call>? _call;
         private bool _refused;
 
-        public Lease(HubSpotRateLimiter? limiter, LinkedListNode<DateTimeOffset>? call)
+        public Lease(HubSpotRateLimiter? limiter, LinkedListNode<Call>? call)
         {
             _limiter = limiter;
             _call = call;
