@@ -7,6 +7,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 RESULTS=$ROOT/artifacts/test-results
+# The shared test stack's ports; another checkout running its suite beside this one sets them apart (TestStack reads the same).
+export CRM_TEST_AMQP_PORT=${CRM_TEST_AMQP_PORT:-5673} CRM_TEST_TABLE_PORT=${CRM_TEST_TABLE_PORT:-10012}
+TEST_AMQP_PORT=$CRM_TEST_AMQP_PORT TEST_TABLE_PORT=$CRM_TEST_TABLE_PORT
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: https://dot.net" >&2; exit 1; }
 
@@ -16,7 +19,7 @@ stack() { # home amqp-port table-port command [components]
 }
 
 cleanup() {
-  STACK_PURGE=1 stack test 5673 10012 down || true
+  STACK_PURGE=1 stack test "$TEST_AMQP_PORT" "$TEST_TABLE_PORT" down || true
   STACK_PURGE=1 stack test-connectors-broker 5674 10014 down rabbitmq || true
   STACK_PURGE=1 stack test-e2e-broker 5675 10015 down rabbitmq || true
 }
@@ -29,7 +32,7 @@ if ! command -v chromium >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-stack test 5673 10012 up
+stack test "$TEST_AMQP_PORT" "$TEST_TABLE_PORT" up
 dotnet restore Crm.Integration.sln
 dotnet build Crm.Integration.sln --no-restore -c Debug
 

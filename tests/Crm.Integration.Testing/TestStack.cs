@@ -9,7 +9,10 @@ namespace Crm.Integration.Testing;
 /// </summary>
 public sealed class TestStack
 {
-    public static readonly TestStack Shared = new("test", amqpPort: 5673, tablePort: 10012);
+    /// <summary>The stack every test shares; <c>CRM_TEST_AMQP_PORT</c> and <c>CRM_TEST_TABLE_PORT</c> move it, so that two
+    /// checkouts can run their suites side by side.</summary>
+    public static readonly TestStack Shared = new("test", amqpPort: PortFromEnvironment("CRM_TEST_AMQP_PORT", 5673),
+        tablePort: PortFromEnvironment("CRM_TEST_TABLE_PORT", 10012));
 
     public static readonly TestStack ConnectorsBroker = new("test-connectors-broker", amqpPort: 5674, tablePort: 10014);
 
@@ -24,6 +27,9 @@ public sealed class TestStack
         AmqpPort = amqpPort;
         TablePort = tablePort;
     }
+
+    private static int PortFromEnvironment(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : fallback;
 
     public string Home { get; }
 
