@@ -22,11 +22,16 @@ namespace Crm.Integration.Connectors.Storage;
 internal sealed class TableContactDates : IContactDates, IDisposable
 {
     private const string Column = "EpochMilliseconds";
+
+    // Enough rounds for every login of one contact in a burst (each round lets one writer through).
+    private const int ContendedAttempts = 100;
     private readonly LazyTable _table;
     private readonly MemoryCache? _remembered;
+    private readonly TimeProvider _time;
 
-    public TableContactDates(TableServiceClient service, IOptions<StorageOptions> options)
+    public TableContactDates(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider time)
     {
+        _time = time;
         _table = new LazyTable(service, options.Value.ContactDatesTable);
         _remembered = options.Value.ContactDatesRemembered > 0
             ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContactDatesRemembered })
@@ -67,14 +72,25 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
                 return epochMilliseconds;
             }
-            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed && attempt < 5)
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
             {
-                // Another writer (an event of the same contact, here or on another replica) came first: read and compare again.
+                // Another writer (an event of the same contact, here or on another replica) came first: the normal race
+                // of optimistic concurrency, not a fault. Read and compare again; every round lets one writer through, and
+                // dates only rise, so a burst settles. Spread the writers a little once they keep meeting.
+                if (attempt >= ContendedAttempts)
+                {
+                    throw new StorageUnavailableException($"Contact date still contended after {attempt} attempts; try again later.", ex);
+                }
+
                 row = null;
+                if (attempt > 2)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), _time, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (RequestFailedException ex)
             {
-                throw new StorageUnavailableException($"Contact dates cannot be written ({ex.Status} {ex.ErrorCode}).", ex);
+                throw StorageFailures.Classify(ex, "Contact dates cannot be written");
             }
         }
     }
@@ -96,7 +112,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
         catch (RequestFailedException ex)
         {
-            throw new StorageUnavailableException($"Contact dates cannot be read ({ex.Status} {ex.ErrorCode}).", ex);
+            throw StorageFailures.Classify(ex, "Contact dates cannot be read");
         }
     }
 

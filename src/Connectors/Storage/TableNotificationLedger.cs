@@ -62,7 +62,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         var patch = new TableEntity(NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel))
         {
             [nameof(NotificationEntity.Status)] = outcome.Status.ToString(),
-            [nameof(NotificationEntity.LastError)] = outcome.Error ?? "",
+            [nameof(NotificationEntity.LastError)] = NotificationEntity.BoundedError(outcome.Error ?? ""),
             [nameof(NotificationEntity.UpdatedAt)] = timeProvider.GetUtcNow(),
         };
         Set(nameof(NotificationEntity.HubSpotId), outcome.HubSpotId);
@@ -86,7 +86,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         {
             if (value is not null)
             {
-                patch[column] = value;
+                patch[column] = NotificationEntity.BoundedText(value);
             }
         }
     }
@@ -129,7 +129,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected);
-        entity.LastError = reason;
+        entity.LastError = NotificationEntity.BoundedError(reason);
         try
         {
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -161,6 +161,5 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         }
     }
 
-    private static StorageUnavailableException Unavailable(RequestFailedException ex) =>
-        new($"Table Storage failed ({ex.Status} {ex.ErrorCode}): {ex.Message.Split('\n')[0]}", ex);
+    private static Exception Unavailable(RequestFailedException ex) => StorageFailures.Classify(ex, "The notifications ledger failed");
 }

@@ -146,6 +146,84 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         Assert.Equal((id, "auth0"), (row!.SourceId, row.Channel));
     }
 
+    /// <summary>Ids by name: the ids themselves (lone surrogates, a megabyte) would make unreadable test names.</summary>
+    private static readonly Dictionary<string, string> OddIds = new(StringComparer.Ordinal)
+    {
+        ["600 characters"] = new string('x', 600),
+        ["1,024 characters"] = new string('y', 1024),
+        ["2,000 characters"] = new string('z', 2000),
+        ["lone high surrogate"] = "a\ud800", // shown written out: storage would make it U+FFFD
+        ["lone low surrogate"] = "a\udc00",
+        ["emoji"] = "log-\ud83d\ude00",
+        ["newline and ANSI escape"] = "log\n\u001b[31mFAKE",
+        ["looks hashed"] = "~sha256~" + new string('0', 64),
+    };
+
+    /// <summary>Issue 14, defect 1: an id the store cannot hold as a key (over ~1 KiB, or not text) was answered 503 forever.</summary>
+    [Theory]
+    [InlineData("600 characters")]
+    [InlineData("1,024 characters")]
+    [InlineData("2,000 characters")]
+    [InlineData("lone high surrogate")]
+    [InlineData("lone low surrogate")]
+    [InlineData("emoji")]
+    [InlineData("newline and ANSI escape")]
+    [InlineData("looks hashed")]
+    public async Task Ids_OfAnyLengthOrShape_GetABoundedKey_RoundTrip_AndNeverCollide(string name)
+    {
+        var ledger = Ledger();
+        var id = OddIds[name];
+
+        Assert.True((await ledger.AdmitAsync(Receipt(id), CancellationToken.None)).IsFirst);
+        Assert.True((await ledger.AdmitAsync(Receipt(id + "x"), CancellationToken.None)).IsFirst);
+        Assert.False((await ledger.AdmitAsync(Receipt(id), CancellationToken.None)).IsFirst);
+
+        var row = await ledger.FindAsync(id, "auth0", CancellationToken.None);
+        var shown = id.Replace("\ud800", "\\ud800", StringComparison.Ordinal).Replace("\udc00", "\\udc00", StringComparison.Ordinal);
+        Assert.Equal((shown.Length <= 1024 ? shown : shown[..1023] + "…", "auth0"), (row!.SourceId, row.Channel));
+        Assert.True(NotificationEntity.PartitionKeyOf(id).Length <= TableKey.MaxLength + 8);
+    }
+
+    [Fact]
+    public async Task Ids_TwoLoneSurrogates_AreTwoEvents_NotOneReplacedCharacter()
+    {
+        var ledger = Ledger();
+
+        Assert.True((await ledger.AdmitAsync(Receipt("a\ud800"), CancellationToken.None)).IsFirst);
+        Assert.True((await ledger.AdmitAsync(Receipt("a\ud801"), CancellationToken.None)).IsFirst);
+        Assert.True((await ledger.AdmitAsync(Receipt("a\ufffd"), CancellationToken.None)).IsFirst);
+    }
+
+    [Fact]
+    public async Task RecordRejectedAsync_AMegabyteOfIdTypeAndReason_IsStoredBounded_NotRefused()
+    {
+        var ledger = Ledger();
+        var huge = new string('q', 1_000_000);
+
+        await ledger.RecordRejectedAsync(new NotificationReceipt(huge, "auth0", huge, ReceivedAt), "Reason: " + huge, CancellationToken.None);
+
+        var row = await ledger.FindAsync(huge, "auth0", CancellationToken.None);
+        Assert.Equal(NotificationStatus.Rejected, row!.Status);
+        Assert.Equal(1024, row.SourceId.Length);
+        Assert.True(row.Type.Length <= 256 && row.LastError!.Length <= 4096);
+        Assert.StartsWith("Reason: qqq", row.LastError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 14: a storage refusal that retrying cannot cure (400) was reported as an outage.</summary>
+    [Fact]
+    public async Task StorageRefusal_IsPermanent_AnOutageIsNot()
+    {
+        var table = new Azure.Data.Tables.TableClient(fixture.Stack.TableConnectionString, _table);
+        await table.CreateIfNotExistsAsync();
+        var refusal = await Assert.ThrowsAsync<Azure.RequestFailedException>(() =>
+            table.AddEntityAsync(new Azure.Data.Tables.TableEntity("p", new string('k', 2000))));
+
+        Assert.IsType<StorageRefusedException>(StorageFailures.Classify(refusal, "test"));
+        Assert.IsType<StorageUnavailableException>(StorageFailures.Classify(new Azure.RequestFailedException(503, "busy"), "test"));
+        Assert.IsType<StorageUnavailableException>(StorageFailures.Classify(new Azure.RequestFailedException(0, "no answer"), "test"));
+        Assert.IsType<StorageUnavailableException>(StorageFailures.Classify(new Azure.RequestFailedException(408, "timeout"), "test"));
+    }
+
     [Fact]
     public async Task Ledger_StorageUnreachable_ThrowsStorageUnavailable_AndReadinessSaysSo()
     {

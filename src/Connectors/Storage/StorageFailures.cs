@@ -1,0 +1,20 @@
+using Azure;
+
+namespace Crm.Integration.Connectors.Storage;
+
+/// <summary>
+/// The one rule for what a failed storage request means: no answer, a timeout, throttling or a 5xx is an outage (try
+/// again later); any other refusal is permanent. Callers handle the answers they expect (404, 409, 412) before this.
+/// </summary>
+internal static class StorageFailures
+{
+    public static Exception Classify(RequestFailedException ex, string what)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var message = $"{what} ({ex.Status} {ex.ErrorCode}): {ex.Message.Split('\n')[0]}";
+        return IsOutage(ex.Status) ? new StorageUnavailableException(message, ex) : new StorageRefusedException(message, ex);
+    }
+
+    /// <summary>0 is the SDK's "no response" (connection refused, reset, DNS).</summary>
+    public static bool IsOutage(int status) => status is 0 or 408 or 429 or >= 500;
+}
