@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Functions.Auth0LogStream;
 
 namespace Crm.Integration.Functions;
@@ -18,56 +19,56 @@ internal static partial class Log
     public static partial void LogStreamAccepted(ILogger logger, int received, int forwarded, int ignored, int rejected);
 
     [LoggerMessage(2004, LogLevel.Error, "Auth0 log-stream delivery of {Count} entries not stored; answered 503: {Reason}")]
-    public static partial void LogStreamUnavailable(ILogger logger, int count, string reason);
+    public static partial void LogStreamUnavailable(ILogger logger, int count, Untrusted reason);
 
     [LoggerMessage(2100, LogLevel.Debug, "Auth0 event {LogId} ({LogType}) handled: {Status} {Reason}")]
-    public static partial void Auth0EventHandled(ILogger logger, string logId, string logType, Crm.Integration.Connectors.Storage.NotificationStatus status, string? reason);
+    public static partial void Auth0EventHandled(ILogger logger, Untrusted logId, Untrusted logType, Crm.Integration.Connectors.Storage.NotificationStatus status, Untrusted reason);
 
     [LoggerMessage(2101, LogLevel.Information, "Auth0 event {LogId} ({LogType}) seen before; duplicate {DuplicatesSeen}")]
-    public static partial void Auth0EventDuplicate(ILogger logger, string logId, string logType, int duplicatesSeen);
+    public static partial void Auth0EventDuplicate(ILogger logger, Untrusted logId, Untrusted logType, int duplicatesSeen);
 
     [LoggerMessage(2200, LogLevel.Warning, "Lookups partition {Partition} cannot be read; keeping the settings in use: {Reason}")]
-    public static partial void LookupsUnreadable(ILogger logger, string partition, string reason);
+    public static partial void LookupsUnreadable(ILogger logger, Untrusted partition, Untrusted reason);
 
     [LoggerMessage(2102, LogLevel.Warning, "Auth0 event message {MessageId} is not readable JSON (line {Line}, byte {Byte})")]
-    public static partial void Auth0EventMalformed(ILogger logger, string? messageId, long? line, long? @byte);
+    public static partial void Auth0EventMalformed(ILogger logger, Untrusted messageId, long? line, long? @byte);
 
     [LoggerMessage(2300, LogLevel.Warning, "Platform event message {MessageId} cannot be read: {Reason}")]
-    public static partial void PlatformEventUnreadable(ILogger logger, string? messageId, string reason);
+    public static partial void PlatformEventUnreadable(ILogger logger, Untrusted messageId, Untrusted reason);
 
     [LoggerMessage(2301, LogLevel.Debug, "Platform event {EventId} ({EventType}) handled: {Status} {Reason}")]
-    public static partial void PlatformEventHandled(ILogger logger, string eventId, string eventType, Crm.Integration.Connectors.Storage.NotificationStatus status, string? reason);
+    public static partial void PlatformEventHandled(ILogger logger, Untrusted eventId, Untrusted eventType, Crm.Integration.Connectors.Storage.NotificationStatus status, Untrusted reason);
 
     [LoggerMessage(2302, LogLevel.Information, "Platform event {EventId} ({EventType}) seen before; duplicate {DuplicatesSeen}")]
-    public static partial void PlatformEventDuplicate(ILogger logger, string eventId, string eventType, int duplicatesSeen);
+    public static partial void PlatformEventDuplicate(ILogger logger, Untrusted eventId, Untrusted eventType, int duplicatesSeen);
 
     [LoggerMessage(2310, LogLevel.Warning, "Send status {StatusId} of email event {EventId} not followed ({Watching} followed already); the ledger keeps HubSpot's first answer")]
-    public static partial void SendStatusNotWatched(ILogger logger, string eventId, string statusId, int watching);
+    public static partial void SendStatusNotWatched(ILogger logger, Untrusted eventId, Untrusted statusId, int watching);
 
     [LoggerMessage(2311, LogLevel.Debug, "Email event {EventId}: send {StatusId} ended with {SendResult}")]
-    public static partial void SendStatusFinal(ILogger logger, string eventId, string statusId, string sendResult);
+    public static partial void SendStatusFinal(ILogger logger, Untrusted eventId, Untrusted statusId, Untrusted sendResult);
 
     [LoggerMessage(2312, LogLevel.Warning, "Email event {EventId}: send {StatusId} not followed further: {Reason}")]
-    public static partial void SendStatusGaveUp(ILogger logger, string eventId, string statusId, string reason);
+    public static partial void SendStatusGaveUp(ILogger logger, Untrusted eventId, Untrusted statusId, Untrusted reason);
 
     [LoggerMessage(2313, LogLevel.Error, "Email event {EventId}: the final result of send {StatusId} could not be written to the ledger: {Reason}")]
-    public static partial void SendStatusNotRecorded(ILogger logger, string eventId, string statusId, string reason);
+    public static partial void SendStatusNotRecorded(ILogger logger, Untrusted eventId, Untrusted statusId, Untrusted reason);
 
     [LoggerMessage(2400, LogLevel.Critical, "Queue triggers stopped: HubSpot issues no tokens ({Problem}). Events wait on the queues.")]
-    public static partial void HubSpotLaneStopped(ILogger logger, string problem);
+    public static partial void HubSpotLaneStopped(ILogger logger, Untrusted problem);
 
     [LoggerMessage(2401, LogLevel.Warning, "HubSpot issues tokens again: queue triggers resume")]
     public static partial void HubSpotLaneResumed(ILogger logger);
 
     [LoggerMessage(2500, LogLevel.Information, "Email template {Template} {Action} by {Admin}")]
-    public static partial void TemplateChanged(ILogger logger, string template, string action, string admin);
+    public static partial void TemplateChanged(ILogger logger, Untrusted template, Untrusted action, Untrusted admin);
 
     [LoggerMessage(2501, LogLevel.Warning, "Email template {Template}: HubSpot email {EmailId} could not be checked: {Reason}")]
-    public static partial void TemplateEmailIdUnchecked(ILogger logger, string template, long emailId, string reason);
+    public static partial void TemplateEmailIdUnchecked(ILogger logger, Untrusted template, long emailId, Untrusted reason);
 
     [LoggerMessage(2502, LogLevel.Information, "Admin API off: no AdminApi:Authority set")]
     public static partial void AdminApiOff(ILogger logger);
 
     [LoggerMessage(2503, LogLevel.Information, "Function {Function} is switched off (AzureWebJobs:{Function}:Disabled)")]
-    public static partial void FunctionDisabled(ILogger logger, string function);
+    public static partial void FunctionDisabled(ILogger logger, Untrusted function);
 }

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
@@ -6,31 +7,31 @@ namespace Crm.Integration.Connectors.HubSpot;
 internal static partial class Log
 {
     [LoggerMessage(1300, LogLevel.Warning, "HubSpot upsert of {Count} contacts not answered: {Reason}")]
-    public static partial void UpsertUnreachable(ILogger logger, int count, string reason);
+    public static partial void UpsertUnreachable(ILogger logger, int count, Untrusted reason);
 
     [LoggerMessage(1301, LogLevel.Information, "HubSpot rejected a batch of {Count} contacts with {Status}; splitting it to isolate the bad input")]
     public static partial void UpsertSplitting(ILogger logger, int count, int status);
 
     [LoggerMessage(1302, LogLevel.Warning, "HubSpot upsert of {Count} contacts failed with {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void UpsertFailed(ILogger logger, int count, int status, string? category, string? correlationId);
+    public static partial void UpsertFailed(ILogger logger, int count, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1303, LogLevel.Warning, "HubSpot contact lookup failed with {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void LookupFailed(ILogger logger, int status, string? category, string? correlationId);
+    public static partial void LookupFailed(ILogger logger, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1310, LogLevel.Warning, "HubSpot single-send failed with {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void SendFailed(ILogger logger, int status, string? category, string? correlationId);
+    public static partial void SendFailed(ILogger logger, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1311, LogLevel.Warning, "HubSpot send status {StatusId} not read: {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void SendStatusFailed(ILogger logger, string statusId, int status, string? category, string? correlationId);
+    public static partial void SendStatusFailed(ILogger logger, Untrusted statusId, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1320, LogLevel.Warning, "HubSpot custom event {EventName} failed with {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void CustomEventFailed(ILogger logger, string eventName, int status, string? category, string? correlationId);
+    public static partial void CustomEventFailed(ILogger logger, Untrusted eventName, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1325, LogLevel.Warning, "HubSpot marketing email {EmailId} not looked up: {Status} {Category} (correlationId {CorrelationId})")]
-    public static partial void MarketingEmailLookupFailed(ILogger logger, long emailId, int status, string? category, string? correlationId);
+    public static partial void MarketingEmailLookupFailed(ILogger logger, long emailId, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1330, LogLevel.Critical, "HubSpot refused the OAuth refresh token ({Status} {Category}, correlationId {CorrelationId}): the app must be re-authorised; HubSpot calls stop until then")]
-    public static partial void ReauthorizationRequired(ILogger logger, int status, string? category, string? correlationId);
+    public static partial void ReauthorizationRequired(ILogger logger, int status, Untrusted category, Untrusted correlationId);
 
     [LoggerMessage(1331, LogLevel.Warning, "HubSpot issued an access token again: HubSpot calls resume")]
     public static partial void Reauthorized(ILogger logger);

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.Secrets;
@@ -6,8 +7,8 @@ namespace Crm.Integration.Connectors.Secrets;
 internal static partial class Log
 {
     [LoggerMessage(1500, LogLevel.Warning, "Secret {Name} not read: {Reason} The value read before stays in use.")]
-    public static partial void VaultUnreachable(ILogger logger, string name, string reason);
+    public static partial void VaultUnreachable(ILogger logger, Untrusted name, Untrusted reason);
 
     [LoggerMessage(1501, LogLevel.Information, "Secret {Name} has a new value in Key Vault; it is used from now on")]
-    public static partial void SecretChanged(ILogger logger, string name);
+    public static partial void SecretChanged(ILogger logger, Untrusted name);
 }

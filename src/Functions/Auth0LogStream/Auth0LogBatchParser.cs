@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Crm.Integration.Functions.Common;
 
 namespace Crm.Integration.Functions.Auth0LogStream;
 
 /// <summary>
 /// Reads a log-stream delivery in any of Auth0's content formats: a JSON array, JSON lines, or a single JSON object.
-/// Each entry keeps its original bytes, so that what goes on the queue is exactly what Auth0 sent.
+/// Each entry keeps its bytes, so that what goes on the queue is what Auth0 sent — with text that is not text (invalid
+/// UTF-8, lone surrogates) replaced by U+FFFD first, so that one bad character in a name cannot make an event unreadable.
 /// </summary>
 public static class Auth0LogBatchParser
 {
@@ -27,6 +29,7 @@ public static class Auth0LogBatchParser
             body = body[Utf8Bom.Length..];
         }
 
+        body = JsonText.Repair(body);
         batch = null;
         var firstByte = body.Span.IndexOfAnyExcept(" \t\r\n"u8);
         if (firstByte < 0)
@@ -134,11 +137,17 @@ public static class Auth0LogBatchParser
 
         if (logId is null)
         {
-            rejected.Add(new RejectedLogEntry(HashId(json.Span), type, $"{name} has no log_id."));
+            rejected.Add(new RejectedLogEntry(HashId(json.Span), Bounded(type), $"{name} has no log_id."));
+        }
+        else if (SourceIds.Problem("log_id", logId) is { } problem)
+        {
+            // An id that was repaired is no longer the id Auth0 sent (two bad ids may now read alike): the entry's bytes key it.
+            var sourceId = logId.Length > SourceIds.MaxLength ? logId : HashId(json.Span);
+            rejected.Add(new RejectedLogEntry(sourceId, Bounded(type), $"{name}: {problem}"));
         }
         else if (type is null)
         {
-            rejected.Add(new RejectedLogEntry(logId, null, $"{name} (log_id {logId}) has no data.type."));
+            rejected.Add(new RejectedLogEntry(logId, null, $"{name} (log_id {Quote.Short(logId)}) has no data.type."));
         }
         else
         {
@@ -150,6 +159,8 @@ public static class Auth0LogBatchParser
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
             : null;
+
+    private static string? Bounded(string? type) => type is null ? null : Quote.Short(type);
 
     private static string HashId(ReadOnlySpan<byte> bytes) => "sha256-" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
