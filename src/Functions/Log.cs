@@ -21,6 +21,12 @@ internal static partial class Log
     [LoggerMessage(2004, LogLevel.Error, "Auth0 log-stream delivery of {Count} entries not stored; answered 503: {Reason}")]
     public static partial void LogStreamUnavailable(ILogger logger, int count, Untrusted reason);
 
+    [LoggerMessage(2005, LogLevel.Error, "Auth0 log-stream entry {SourceId} rejected, and storage refused its ledger row: {Reason}")]
+    public static partial void LogStreamRejectNotRecorded(ILogger logger, Untrusted sourceId, Untrusted reason);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Auth0 log-stream body not read: {Status} {Reason}")]
+    public static partial void LogStreamBodyUnread(ILogger logger, int status, Untrusted reason);
+
     [LoggerMessage(2100, LogLevel.Debug, "Auth0 event {LogId} ({LogType}) handled: {Status} {Reason}")]
     public static partial void Auth0EventHandled(ILogger logger, Untrusted logId, Untrusted logType, Crm.Integration.Connectors.Storage.NotificationStatus status, Untrusted reason);
 

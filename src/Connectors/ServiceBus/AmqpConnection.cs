@@ -17,6 +17,7 @@ internal sealed class AmqpConnection(string role, IOptions<ServiceBusOptions> op
     private readonly ServiceBusOptions _options = options.Value;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Connection? _connection;
+    private volatile bool _closing;
 
     public bool IsOpen => _connection is { IsClosed: false };
 
@@ -59,7 +60,18 @@ internal sealed class AmqpConnection(string role, IOptions<ServiceBusOptions> op
         try
         {
             var connection = await factory.CreateAsync(address, timeout.Token).ConfigureAwait(false);
-            connection.AddClosedCallback((_, error) => Log.ConnectionClosed(logger, _options.Host, _options.Port, error?.Condition.ToString(), error?.Description));
+            connection.AddClosedCallback((_, error) =>
+            {
+                // Closed by our own shutdown: an ordinary stop, not a fault to warn about.
+                if (_closing)
+                {
+                    Log.ConnectionClosedOnStop(logger, _options.Host, _options.Port, role);
+                }
+                else
+                {
+                    Log.ConnectionClosed(logger, _options.Host, _options.Port, error?.Condition.ToString() ?? "no error given", error?.Description);
+                }
+            });
             Log.Connected(logger, _options.Host, _options.Port);
             return connection;
         }
@@ -73,6 +85,7 @@ internal sealed class AmqpConnection(string role, IOptions<ServiceBusOptions> op
     public async ValueTask DisposeAsync()
     {
         // A broker that went away, or does not answer the close in time, must not make the host's shutdown fail.
+        _closing = true;
         await AmqpLinks.CloseQuietlyAsync(Interlocked.Exchange(ref _connection, null)).ConfigureAwait(false);
         _gate.Dispose();
     }

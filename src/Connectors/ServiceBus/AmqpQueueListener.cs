@@ -72,7 +72,14 @@ internal sealed class AmqpQueueListener(
                     failures = 0;
                 }
 
-                if (!gate.IsOpen && !stoppingToken.IsCancellationRequested)
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // An ordinary stop ends the receive loop too: not a lost link (its error is empty; it was not lost).
+                    Log.ReceiverStopped(logger, entity);
+                    break;
+                }
+
+                if (!gate.IsOpen)
                 {
                     // Settle what is in hand on this link before it detaches; the queue keeps the rest.
                     await WaitForHandlersAsync(handlerSlots, stoppingToken).ConfigureAwait(false);
@@ -90,6 +97,12 @@ internal sealed class AmqpQueueListener(
             }
             catch (Exception ex) when (ex is QueueUnavailableException or AmqpException or ObjectDisposedException or TimeoutException)
             {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    Log.ReceiverStopped(logger, entity); // the connection went down with the host, as it should
+                    break;
+                }
+
                 status.Failed(entity, ex.Message);
                 Log.ReceiverFailed(logger, entity, ex.Message);
             }

@@ -12,6 +12,9 @@ internal static partial class Log
     [LoggerMessage(1101, LogLevel.Warning, "Connection to the broker at {Host}:{Port} closed: {Condition} {Description}")]
     public static partial void ConnectionClosed(ILogger logger, Untrusted host, int port, Untrusted condition, Untrusted description);
 
+    [LoggerMessage(1103, LogLevel.Information, "Connection ({Role}) to the broker at {Host}:{Port} closed: the host is stopping")]
+    public static partial void ConnectionClosedOnStop(ILogger logger, Untrusted host, int port, Untrusted role);
+
     [LoggerMessage(1102, LogLevel.Warning, "Cannot connect to the broker at {Host}:{Port}: {Reason}")]
     public static partial void ConnectFailed(ILogger logger, Untrusted host, int port, Untrusted reason);
 
@@ -44,6 +47,9 @@ internal static partial class Log
 
     [LoggerMessage(1133, LogLevel.Warning, "Could not settle message {MessageId} on {Entity} as {Settlement}; the broker will redeliver it: {Reason}")]
     public static partial void SettlementLost(ILogger logger, Untrusted entity, Untrusted messageId, SettlementKind settlement, Untrusted reason);
+
+    [LoggerMessage(1125, LogLevel.Information, "Receiver for {Entity} stopped: the host is stopping")]
+    public static partial void ReceiverStopped(ILogger logger, Untrusted entity);
 
     [LoggerMessage(1140, LogLevel.Warning, "Receiving from {Entity} paused until the gate opens: {Reason}")]
     public static partial void ReceiverPaused(ILogger logger, Untrusted entity, Untrusted reason);

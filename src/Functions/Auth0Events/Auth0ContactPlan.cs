@@ -24,7 +24,10 @@ internal sealed record Auth0ContactPlan(ContactChange? Change, DateTimeOffset? L
         var email = LoggedEmail(data) ?? (EmailAddress.TryNormalize(profile?.Email, out var fromProfile) ? fromProfile : null);
         if (email is null)
         {
-            return Reject("NoEmail", $"Neither the log nor the Auth0 profile of user {data.UserId ?? "(no user_id)"} has an email address.");
+            var user = Quote.Short(data.UserId ?? "(no user_id)");
+            return LoggedEmailCandidate(data) is { } field
+                ? Reject("InvalidEmail", $"The log's {field} of user {user} is not an email address HubSpot takes (e.g. no dot in the domain), and the Auth0 profile has no valid one.")
+                : Reject("NoEmail", $"Neither the log nor the Auth0 profile of user {user} has an email address.");
         }
 
         if (!Auth0Dates.TryParse(data.Date, out var date))
@@ -61,6 +64,12 @@ internal sealed record Auth0ContactPlan(ContactChange? Change, DateTimeOffset? L
     private static string? LoggedEmail(Auth0LogData data) =>
         EmailAddress.TryNormalize(data.Details?.Body?.Email, out var fromBody) ? fromBody
         : EmailAddress.TryNormalize(data.UserName, out var fromUserName) ? fromUserName
+        : null;
+
+    /// <summary>The field that carries something meant as an email (it has an @) that did not pass as one; never the value.</summary>
+    private static string? LoggedEmailCandidate(Auth0LogData data) =>
+        data.Details?.Body?.Email?.Contains('@', StringComparison.Ordinal) == true ? "details.body.email"
+        : data.UserName?.Contains('@', StringComparison.Ordinal) == true ? "user_name"
         : null;
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();

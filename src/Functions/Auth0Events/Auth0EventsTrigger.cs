@@ -12,17 +12,20 @@ internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventH
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         listener.RunAsync(QueueNames.Auth0LogEvents, HandleMessageAsync, stoppingToken);
 
-    internal async Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken)
+    internal Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken) =>
+        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken));
+
+    private async Task<Settlement> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         Auth0LogEvent? logEvent;
         try
         {
-            logEvent = JsonSerializer.Deserialize(message.Body.Span, FunctionsJsonContext.Default.Auth0LogEvent);
+            logEvent = JsonSerializer.Deserialize(JsonText.Repair(message.Body).Span, FunctionsJsonContext.Default.Auth0LogEvent);
         }
         catch (JsonException ex)
         {
             Log.Auth0EventMalformed(logger, message.MessageId, ex.LineNumber, ex.BytePositionInLine);
-            return Settlement.DeadLetter("MalformedEvent", $"The body is not an Auth0 log event: {ex.Message}");
+            return Settlement.DeadLetter("MalformedEvent", $"The body is not an Auth0 log event: {Quote.Short(ex.Message)}");
         }
 
         if (logEvent is null)

@@ -31,9 +31,16 @@ internal sealed class Auth0LogEventHandler(
 
         var notificationType = Auth0EventTypes.NotificationTypeOf(logType);
         var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow());
+        if (SourceIds.Problem("log_id", logId) is { } problem)
+        {
+            // Recorded under the id as it came (the ledger keys it by a hash), so that its rejection can be looked up.
+            await ledger.RecordRejectedAsync(receipt, problem, cancellationToken).ConfigureAwait(false);
+            return HandlerOutcome.Permanent("InvalidLogId", problem);
+        }
+
         if (notificationType is null)
         {
-            var reason = $"Auth0 log type '{logType}' has no handler; forward only {string.Join(", ", Auth0EventTypes.Handled)}.";
+            var reason = $"Auth0 log type '{Quote.Short(logType)}' has no handler; forward only {string.Join(", ", Auth0EventTypes.Handled)}.";
             await ledger.RecordRejectedAsync(receipt, reason, cancellationToken).ConfigureAwait(false);
             return HandlerOutcome.Permanent("UnsupportedLogType", reason);
         }

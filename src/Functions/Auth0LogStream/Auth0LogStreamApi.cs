@@ -47,7 +47,18 @@ internal static class Auth0LogStreamApi
         }
 
         var maxBytes = options.CurrentValue.MaxBodyBytes;
-        var body = await RequestBodies.ReadAsync(http, maxBytes, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await RequestBodies.ReadAsync(http, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A client that sends too slowly or breaks off (408, 400): its fault, not the hub's; nothing was kept.
+            Log.LogStreamBodyUnread(logger, ex.StatusCode, ex.Message);
+            return Results.Problem(statusCode: ex.StatusCode, title: "Body not read", detail: ex.Message);
+        }
+
         if (body is null)
         {
             Log.LogStreamTooLarge(logger, http.Request.ContentLength, maxBytes);

@@ -19,7 +19,8 @@ internal sealed class Auth0LogStreamHandler(
     INotificationLedger ledger,
     IOptionsMonitor<Auth0LogStreamOptions> options,
     Auth0LogStreamMetrics metrics,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ILogger<Auth0LogStreamHandler> logger)
 {
     public async Task<LogStreamReceipt> HandleAsync(Auth0LogBatch batch, CancellationToken cancellationToken)
     {
@@ -29,12 +30,27 @@ internal sealed class Auth0LogStreamHandler(
         await queue.SendAsync(QueueNames.Auth0LogEvents, messages, cancellationToken).ConfigureAwait(false);
 
         var now = timeProvider.GetUtcNow();
-        await Parallel.ForEachAsync(batch.Rejected, cancellationToken, (rejected, ct) => new ValueTask(ledger.RecordRejectedAsync(
-            new NotificationReceipt(rejected.SourceId, Auth0Channel.Name, rejected.Type ?? "unknown", now), rejected.Reason, ct)))
+        await Parallel.ForEachAsync(batch.Rejected, cancellationToken, (rejected, ct) => new ValueTask(RecordRejectedAsync(rejected, now, ct)))
             .ConfigureAwait(false);
 
         metrics.Record(plan.Forward.Count, plan.Ignored, batch.Rejected.Count);
         return new LogStreamReceipt(batch.Count, plan.Forward.Count, plan.Ignored, batch.Rejected.Count);
+    }
+
+    private async Task RecordRejectedAsync(RejectedLogEntry rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ledger.RecordRejectedAsync(
+                new NotificationReceipt(rejected.SourceId, Auth0Channel.Name, rejected.Type ?? "unknown", now), rejected.Reason, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (StorageRefusedException ex)
+        {
+            // The entry is rejected either way; storage refusing its row for good must not make Auth0 resend the
+            // delivery (with its valid entries) forever. An outage still throws, and the delivery is answered 503.
+            Log.LogStreamRejectNotRecorded(logger, rejected.SourceId, ex.Message);
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors.ServiceBus;
+using Crm.Integration.Connectors.Storage;
 
 namespace Crm.Integration.Functions.Common;
 
@@ -15,4 +16,21 @@ internal static class FailurePolicy
         OutcomeKind.Permanent => Settlement.DeadLetter(outcome.Reason ?? "Permanent", outcome.Description ?? "The event cannot be processed."),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "Unknown outcome."),
     };
+
+    /// <summary>
+    /// Runs a trigger's handling; storage refusing the event's rows for good (<see cref="StorageRefusedException"/>) is
+    /// a permanent outcome with its reason, not an exception whose message comes back until the delivery limit.
+    /// </summary>
+    public static async Task<Settlement> SettleAsync(Func<Task<Settlement>> handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        try
+        {
+            return await handle().ConfigureAwait(false);
+        }
+        catch (StorageRefusedException ex)
+        {
+            return Settlement.DeadLetter("StorageRefused", Quote.Short(ex.Message));
+        }
+    }
 }

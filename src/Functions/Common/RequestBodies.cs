@@ -5,7 +5,10 @@ namespace Crm.Integration.Functions.Common;
 
 internal static class RequestBodies
 {
-    /// <summary>The whole body, or null when it is larger than <paramref name="maxBytes"/> (read no further than that).</summary>
+    /// <summary>
+    /// The whole body, or null when it is larger than <paramref name="maxBytes"/> (read no further than that), with or
+    /// without Content-Length. A body that stops coming (Kestrel's minimum data rate) throws <see cref="BadHttpRequestException"/> 408.
+    /// </summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > maxBytes)
@@ -15,8 +18,9 @@ internal static class RequestBodies
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            // Kestrel then stops a chunked body at the limit instead of reading it all.
-            limit.MaxRequestBodySize = maxBytes + 1;
+            // The loop below counts the body's own bytes and stops just past the limit. Kestrel's limit must not apply as
+            // well: for a chunked body it counts the chunk framing too, so 4 MiB sent in 16-byte chunks exceeded 5 MiB.
+            limit.MaxRequestBodySize = null;
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 64 * 1024, maxBytes) + 1);

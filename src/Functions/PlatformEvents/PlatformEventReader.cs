@@ -19,7 +19,7 @@ internal static class PlatformEventReader
         JsonElement body;
         try
         {
-            using var document = JsonDocument.Parse(message.Body);
+            using var document = JsonDocument.Parse(JsonText.Repair(message.Body));
             body = document.RootElement.Clone();
         }
         catch (JsonException ex)
@@ -81,6 +81,11 @@ internal static class PlatformEventReader
             return Reject("MissingEventId", kind == EventEnvelope.Binary
                 ? "The message has no message-id: a binary-mode event needs one as its id."
                 : $"The {where} has no id.");
+        }
+
+        if (SourceIds.Problem(kind == EventEnvelope.Binary ? "message-id" : "event id", id) is { } problem)
+        {
+            return Reject("InvalidEventId", problem);
         }
 
         if (data.ValueKind != JsonValueKind.Object)

@@ -24,7 +24,10 @@ internal sealed class PlatformEventsTrigger(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         listener.RunAsync(QueueNames.PlatformEvents, HandleMessageAsync, stoppingToken);
 
-    internal async Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken)
+    internal Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken) =>
+        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken));
+
+    private async Task<Settlement> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var (platformEvent, rejection) = PlatformEventReader.Read(message);
         if (platformEvent is null)

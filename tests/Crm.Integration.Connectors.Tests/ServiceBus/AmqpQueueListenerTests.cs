@@ -51,6 +51,27 @@ public sealed class AmqpQueueListenerTests(SharedStackFixture fixture)
         Assert.All(run.Deliveries, d => Assert.Equal(0, d.DeliveryCount));
     }
 
+    /// <summary>
+    /// Issue 14, defect 6: an ordinary stop logged "Receiver link for … lost: (null) (null)" for each link and
+    /// "Connection to the broker … closed: (null) (null)", so a clean shutdown read like a fault.
+    /// </summary>
+    [Fact]
+    public async Task Stop_AfterReceiving_LogsNoWarning_OnlyThatItStopped()
+    {
+        await using var raw = await ClearedAsync("test-complete");
+        using var logs = new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider();
+        await using (var connector = new ServiceBusConnector(fixture.Stack, logs: logs))
+        {
+            await connector.Sender.SendAsync("test-complete", Messages(3, "stop"), CancellationToken.None);
+            await using var run = new ListenerRun(connector.Listener, "test-complete", _ => Task.FromResult(Settlement.Complete));
+            await Eventually.TrueAsync(() => Task.FromResult(run.Deliveries.Count >= 3), Patience, "3 deliveries");
+        }
+
+        var records = logs.Collector.GetSnapshot();
+        Assert.Empty(records.Where(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(r => r.Message));
+        Assert.Contains(records, r => r.Message.Contains("stopped: the host is stopping", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RunAsync_DeadLetter_MovesTheMessageToTheDeadLetterQueueAtOnce()
     {

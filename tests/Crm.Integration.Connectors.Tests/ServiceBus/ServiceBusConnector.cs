@@ -11,7 +11,7 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public ServiceBusConnector(TestStack stack, int maxConcurrentCalls = 8, int prefetchCount = 0, int? port = null)
+    public ServiceBusConnector(TestStack stack, int maxConcurrentCalls = 8, int prefetchCount = 0, int? port = null, ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -30,7 +30,14 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _provider = new ServiceCollection().AddLogging(b => b.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information)).AddServiceBus(configuration).BuildServiceProvider(validateScopes: true);
+        _provider = new ServiceCollection().AddLogging(b =>
+        {
+            b.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information);
+            if (logs is not null)
+            {
+                b.AddProvider(logs);
+            }
+        }).AddServiceBus(configuration).BuildServiceProvider(validateScopes: true);
     }
 
     public IQueueSender Sender => _provider.GetRequiredService<IQueueSender>();
