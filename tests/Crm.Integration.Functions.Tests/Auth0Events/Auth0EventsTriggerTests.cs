@@ -7,6 +7,7 @@ using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Testing.Fakes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -27,14 +28,19 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
 
     public Auth0EventsTriggerTests()
     {
-        var time = new FakeTimeProvider(Now);
         _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+        _trigger = Trigger(NullLoggerFactory.Instance);
+        _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
+    }
+
+    private Auth0EventsTrigger Trigger(ILoggerFactory logs)
+    {
+        var time = new FakeTimeProvider(Now);
         var handler = new Auth0LogEventHandler(
             _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
                 ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, TimeSpan.FromSeconds(30), time, NullLogger.Instance), _batcher, _contactDates, time,
-            NullLogger<Auth0LogEventHandler>.Instance);
-        _trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, NullLogger<Auth0EventsTrigger>.Instance);
-        _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
+            logs.CreateLogger<Auth0LogEventHandler>());
+        return new Auth0EventsTrigger(new UnusedQueueListener(), handler, logs.CreateLogger<Auth0EventsTrigger>());
     }
 
     [Fact]
@@ -200,10 +206,83 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
         await Assert.ThrowsAsync<StorageUnavailableException>(() => HandleAsync(Login("914", "2021-11-04T00:15:10.706Z", "dev@test.com")));
     }
 
+    /// <summary>Issue 14, defect 3: a lone surrogate in a name (or invalid UTF-8 in user_name) dead-lettered the signup as MalformedEvent.</summary>
+    [Fact]
+    public async Task Signup_WithBadTextInAName_IsWrittenWithTheReplacementCharacter()
+    {
+        var body = """{"log_id":"920","data":{"type":"ss","date":"2024-01-01T00:00:00Z","user_id":"auth0|ada","user_name":"ada@example.com","details":{"body":{"email":"ada@example.com","given_name":"Ada \ud800","family_name":"Love<FF>lace"}}}}""";
+
+        var settlement = await HandleAsync(WithRawBytes(body));
+
+        Assert.Equal(SettlementKind.Complete, settlement.Kind);
+        var written = Assert.Single(_hubSpot.Written);
+        Assert.Equal(("Ada \ufffd", "Love\ufffdlace"), (written.Properties["firstname"], written.Properties["lastname"]));
+    }
+
+    /// <summary>Issue 14, defect 1: a 2,000-character log_id was abandoned eleven times and dead-lettered without a reason.</summary>
+    [Fact]
+    public async Task Login_WithAnOverlongLogId_IsDeadLetteredWithItsReason_AndRecorded()
+    {
+        var settlement = await HandleAsync(Login(new string('x', 2000), "2021-11-04T00:15:10.706Z", "dev@test.com"));
+
+        Assert.Equal((SettlementKind.DeadLetter, "InvalidLogId"), (settlement.Kind, settlement.Reason));
+        Assert.Contains("2000 characters", settlement.Description, StringComparison.Ordinal);
+        Assert.Equal(NotificationStatus.Rejected, Assert.Single(_ledger.Rows).Status);
+        Assert.Empty(_hubSpot.Written);
+    }
+
+    /// <summary>Issue 14, defect 6: a@localhost was reported as "neither the log nor the profile has an email".</summary>
+    [Fact]
+    public async Task Login_WithAnEmailHubSpotCannotTake_IsInvalidEmail_NotNoEmail_AndTheReasonHoldsNoAddress()
+    {
+        _auth0.Users.Clear();
+
+        var settlement = await HandleAsync(Login("921", "2021-11-04T00:15:10.706Z", "a@localhost"));
+
+        Assert.Equal((SettlementKind.DeadLetter, "InvalidEmail"), (settlement.Kind, settlement.Reason));
+        Assert.Contains("user_name", settlement.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("a@localhost", settlement.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StorageRefusesTheEventsRow_IsDeadLetteredWithTheReason_NotAbandonedUntilTheLimit()
+    {
+        _ledger.FailWith = new StorageRefusedException("400 PropertyValueTooLarge (test)");
+
+        var settlement = await HandleAsync(Login("922", "2021-11-04T00:15:10.706Z", "dev@test.com"));
+
+        Assert.Equal((SettlementKind.DeadLetter, "StorageRefused"), (settlement.Kind, settlement.Reason));
+    }
+
+    /// <summary>Issue 14, defect 6: a log_id holding a newline or ANSI escapes was written raw into log lines.</summary>
+    [Fact]
+    public async Task LogIdWithNewlineAndAnsiEscape_IsEscapedInTheLogLine()
+    {
+        using var logs = new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var trigger = Trigger(factory);
+
+        await trigger.HandleMessageAsync(Message(Login("930\\nFAKE entry\\u001b[31m", "2021-11-04T00:15:10.706Z", "dev@test.com")), CancellationToken.None);
+
+        var line = Assert.Single(logs.Collector.GetSnapshot(), r => r.Message.Contains("930", StringComparison.Ordinal)).Message;
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain('\u001b', line);
+        Assert.Contains("930\\u000aFAKE entry\\u001b[31m", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text as bytes, with each <c>&lt;FF&gt;</c> standing for the single byte 0xFF, which is not UTF-8.</summary>
+    private static byte[] WithRawBytes(string json) =>
+        [.. json.Split("<FF>").SelectMany((part, i) => i == 0 ? Encoding.UTF8.GetBytes(part) : [0xFF, .. Encoding.UTF8.GetBytes(part)])];
+
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-    private Task<Settlement> HandleAsync(string body) =>
-        _trigger.HandleMessageAsync(new InboundMessage("id", "s", "application/json", Encoding.UTF8.GetBytes(body), 0), CancellationToken.None);
+    private Task<Settlement> HandleAsync(string body) => HandleAsync(Encoding.UTF8.GetBytes(body));
+
+    private Task<Settlement> HandleAsync(byte[] body) => _trigger.HandleMessageAsync(Message(body), CancellationToken.None);
+
+    private static InboundMessage Message(string body) => Message(Encoding.UTF8.GetBytes(body));
+
+    private static InboundMessage Message(byte[] body) => new("id", "s", "application/json", body, 0);
 
     private static string Login(string logId, string date, string userName) =>
         $$$"""{"log_id":"{{{logId}}}","data":{"type":"s","date":"{{{date}}}","user_id":"auth0|ada","user_name":"{{{userName}}}"}}""";

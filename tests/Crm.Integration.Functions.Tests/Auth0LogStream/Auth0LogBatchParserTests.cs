@@ -165,6 +165,71 @@ public sealed class Auth0LogBatchParserTests
         Assert.Equal("1", Assert.Single(ParseOk(body).Entries).LogId);
     }
 
+    /// <summary>Issue 14, defect 2: a lone surrogate or invalid UTF-8 in log_id refused the whole delivery with a 500.</summary>
+    [Theory]
+    [InlineData("lone high surrogate", """[{"log_id":"a\ud800","data":{"type":"s"}}, {"log_id":"good","data":{"type":"s"}}]""")]
+    [InlineData("lone low surrogate", """[{"log_id":"a\udc00b","data":{"type":"s"}}, {"log_id":"good","data":{"type":"s"}}]""")]
+    [InlineData("the byte 0xFF", """[{"log_id":"a<FF>","data":{"type":"s"}}, {"log_id":"good","data":{"type":"s"}}]""")]
+    public void TryParse_LogIdThatIsNotText_RejectsThatEntryNamingLogId_TheOthersGoOn(string what, string json)
+    {
+        var body = WithRawBytes(json);
+
+        var batch = ParseOk(body);
+
+        Assert.Equal("good", Assert.Single(batch.Entries).LogId);
+        var rejected = Assert.Single(batch.Rejected);
+        Assert.Contains("log_id", rejected.Reason, StringComparison.Ordinal);
+        Assert.True(rejected.SourceId.StartsWith("sha256-", StringComparison.Ordinal), what);
+    }
+
+    /// <summary>Issue 14, defect 1: over-long ids; a 1 MB one without a type was quoted whole in its reason.</summary>
+    [Theory]
+    [InlineData(1024, true)]
+    [InlineData(1025, false)]
+    [InlineData(2000, false)]
+    [InlineData(1_000_000, false)]
+    public void TryParse_LogIdLength_UpTo1024Forwarded_LongerRejectedWithABoundedReason(int length, bool forwarded)
+    {
+        var id = new string('x', length);
+        var body = Encoding.UTF8.GetBytes($$$"""[{"log_id":"{{{id}}}","data":{"type":"s"}},{"log_id":"{{{id}}}","data":{}}]""");
+
+        var batch = ParseOk(body);
+
+        Assert.Equal(forwarded ? 1 : 0, batch.Entries.Count);
+        Assert.All(batch.Rejected, r => Assert.True(r.Reason.Length < 400, $"a reason of {r.Reason.Length} characters"));
+        var expected = forwarded ? new[] { "has no data.type" } : ["characters; an id has at most 1024", "characters; an id has at most 1024"];
+        Assert.Equal(expected.Length, batch.Rejected.Count);
+        Assert.All(batch.Rejected.Zip(expected), pair => Assert.Contains(pair.Second, pair.First.Reason, StringComparison.Ordinal));
+    }
+
+    /// <summary>Issue 14, defect 3: one bad character in a user's field made the event unreadable on the queue.</summary>
+    [Fact]
+    public void TryParse_BadTextInNames_IsReplacedInTheForwardedBytes_AndTheEntryGoesOn()
+    {
+        var body = WithRawBytes("""{"log_id":"n1","data":{"type":"ss","user_name":"x<FF>y","details":{"body":{"given_name":"Ada \ud800","family_name":"L\udfff"}}}}""");
+
+        var entry = Assert.Single(ParseOk(body).Entries);
+
+        var data = JsonNode.Parse(entry.Json.Span)!["data"]!;
+        var names = data["details"]!["body"]!;
+        Assert.Equal(("Ada \ufffd", "L\ufffd", "x\ufffdy"),
+            (names["given_name"]!.GetValue<string>(), names["family_name"]!.GetValue<string>(), data["user_name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void TryParse_ProperSurrogatePairAndEscapedBackslashes_AreLeftAsTheyAre()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"log_id":"p1","data":{"type":"s","user_name":"\ud83d\ude00 \\ud800 \\\ud83d\ude00"}}""");
+
+        var entry = Assert.Single(ParseOk(body).Entries);
+
+        Assert.Equal(body, entry.Json.ToArray());
+    }
+
+    /// <summary>The text as bytes, with each <c>&lt;FF&gt;</c> standing for the single byte 0xFF, which is not UTF-8.</summary>
+    private static byte[] WithRawBytes(string json) =>
+        [.. json.Split("<FF>").SelectMany((part, i) => i == 0 ? Encoding.UTF8.GetBytes(part) : [0xFF, .. Encoding.UTF8.GetBytes(part)])];
+
     private static Auth0LogBatch ParseOk(byte[] body)
     {
         Assert.True(Auth0LogBatchParser.TryParse(body, out var batch, out var error), error?.Message);

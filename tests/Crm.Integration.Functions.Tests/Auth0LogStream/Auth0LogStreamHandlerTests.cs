@@ -20,7 +20,8 @@ public sealed class Auth0LogStreamHandlerTests : IDisposable
     {
         var options = new OptionsMonitorStub(new Auth0LogStreamOptions());
         _handler = new Auth0LogStreamHandler(
-            _queue, _ledger, options, new Auth0LogStreamMetrics(_metricsProvider.GetRequiredService<IMeterFactory>()), new FakeTimeProvider());
+            _queue, _ledger, options, new Auth0LogStreamMetrics(_metricsProvider.GetRequiredService<IMeterFactory>()), new FakeTimeProvider(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth0LogStreamHandler>.Instance);
     }
 
     [Fact]
@@ -69,6 +70,22 @@ public sealed class Auth0LogStreamHandlerTests : IDisposable
         var batch = new Auth0LogBatch([], [new RejectedLogEntry("sha256-abc", null, "bad")]);
 
         await Assert.ThrowsAsync<StorageUnavailableException>(() => _handler.HandleAsync(batch, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Issue 14, defect 1: storage refusing a rejected entry's row (400) was answered 503, and Auth0 would resend the
+    /// delivery, with its valid entries, forever. A refusal is permanent: the delivery is acknowledged, the events forwarded.
+    /// </summary>
+    [Fact]
+    public async Task HandleAsync_StorageRefusesARejectionsRow_TheDeliveryIsStillAcknowledged()
+    {
+        _ledger.FailWith = new StorageRefusedException("400 InvalidInput (test)");
+        var batch = new Auth0LogBatch([Entry("1", "s", "{}")], [new RejectedLogEntry("sha256-abc", null, "bad")]);
+
+        var receipt = await _handler.HandleAsync(batch, CancellationToken.None);
+
+        Assert.Equal(new LogStreamReceipt(Received: 2, Forwarded: 1, Ignored: 0, Rejected: 1), receipt);
+        Assert.Equal(["1"], _queue.SentTo("auth0-log-events").Select(m => m.MessageId));
     }
 
     public void Dispose() => _metricsProvider.Dispose();
