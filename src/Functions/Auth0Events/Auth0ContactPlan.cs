@@ -32,7 +32,7 @@ internal sealed record Auth0ContactPlan(ContactChange? Change, DateTimeOffset? L
 
         if (!Auth0Dates.TryParse(data.Date, out var date))
         {
-            return Reject("UnreadableDate", $"The log's date '{data.Date}' is not a date.");
+            return Reject("UnreadableDate", $"The log's date '{Quote.Short(data.Date)}' is not a date.");
         }
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);

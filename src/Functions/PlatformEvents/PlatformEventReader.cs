@@ -31,7 +31,7 @@ internal static class PlatformEventReader
         {
             return version.ValueKind == JsonValueKind.String && version.GetString() == "1.0"
                 ? FromEnvelope(body, EventEnvelope.CloudEvent, "type", "data")
-                : Reject("UnsupportedEnvelope", $"CloudEvents specversion {version} is not supported; 1.0 is.");
+                : Reject("UnsupportedEnvelope", $"CloudEvents specversion {Quote.Short(version.ToString())} is not supported; 1.0 is.");
         }
 
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail-type", out _))
@@ -50,7 +50,7 @@ internal static class PlatformEventReader
         {
             if (!DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             {
-                return Reject("MalformedEvent", $"The envelope's time '{time}' is not a date and time (RFC 3339).");
+                return Reject("MalformedEvent", $"The envelope's time '{Quote.Short(time)}' is not a date and time (RFC 3339).");
             }
 
             parsedTime = t;

@@ -45,7 +45,7 @@ internal sealed class PlatformEventsTrigger(
         {
             PlatformEventTypes.TransactionalEmail => await emails.HandleAsync(platformEvent, cancellationToken).ConfigureAwait(false),
             PlatformEventTypes.TaskSignup => await taskSignups.HandleAsync(platformEvent, cancellationToken).ConfigureAwait(false),
-            _ => throw new InvalidOperationException($"The reader let through event type '{platformEvent.Type}', which has no handler."),
+            _ => throw new InvalidOperationException($"The reader let through event type '{Quote.Short(platformEvent.Type)}', which has no handler."),
         };
         return FailurePolicy.ToSettlement(outcome);
     }
