@@ -39,6 +39,7 @@ param auth0BaseAddress string
 @maxValue(30)
 param webhookMinReplicas int = 1
 
+@description('Webhook replicas at most: stateless, so bounded by cost rather than by HubSpot (the broker absorbs bursts).')
 @minValue(1)
 @maxValue(30)
 param webhookMaxReplicas int = 5
