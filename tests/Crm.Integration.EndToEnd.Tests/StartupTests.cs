@@ -55,25 +55,37 @@ public sealed class StartupTests
     }
 
     /// <summary>
-    /// A deployment that forgot its endpoints must not fall back to localhost: nothing in the base settings or the
-    /// options' defaults points anywhere, so a production host with only its secrets refuses to start and says what
-    /// is missing.
+    /// A deployment that forgot an endpoint must not fall back to localhost: nothing in the base settings or the
+    /// options' defaults points anywhere, so a production host given everything but that endpoint refuses to start
+    /// and says which setting is missing.
     /// </summary>
-    [Fact]
-    public async Task Start_InProductionWithoutEndpoints_ExitsNamingEachMissingSetting()
+    [Theory]
+    [InlineData("ServiceBus", "ServiceBus:Host is not set|ServiceBus:KeyName is not set|ServiceBus:Entities:auth0-log-events is not set")]
+    [InlineData("Storage", "Storage:TableEndpoint is not set")]
+    public async Task Start_InProductionWithoutAnEndpoint_ExitsNamingIt(string missing, string expected)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Secrets:Auth0LogStreamToken"] = HubFactory.Token,
             ["Secrets:HubSpotAccessToken"] = HubFactory.HubSpotToken,
         };
+        if (missing != "ServiceBus")
+        {
+            foreach (var (key, value) in TestStack.Shared.BrokerSettings(port: 1))
+            {
+                settings[key] = value;
+            }
+        }
+
+        if (missing != "Storage")
+        {
+            settings["Storage:ConnectionString"] = "UseDevelopmentStorage=true";
+        }
 
         var (exitCode, output) = await RunHostAsync(settings, environment: "Production");
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Storage:TableEndpoint is not set", output, StringComparison.Ordinal);
-        Assert.Contains("ServiceBus:Host is not set", output, StringComparison.Ordinal);
-        Assert.Contains("ServiceBus:KeyName is not set", output, StringComparison.Ordinal);
+        Assert.All(expected.Split('|'), message => Assert.Contains(message, output, StringComparison.Ordinal));
         Assert.DoesNotContain("Now listening on", output, StringComparison.Ordinal);
     }
 
