@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what is missing (apt-get, npm, dotnet restore), starts the
 # test stack on ports of its own (AMQP 5673, tables 10012; brokers 5674/5675 for the outage tests), runs every test
-# project, and stops and purges everything it started, whatever the outcome.
+# project (after compiling and linting infra/bicep: any warning fails), and stops and purges everything it started,
+# whatever the outcome.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
@@ -44,6 +43,6 @@ internal sealed class StorageEndpoint : IValidateOptions<StorageOptions>
 
         return pairs.TryGetValue("TableEndpoint", out var endpoint)
             && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-            && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address)));
+            && uri.IsLoopback;
     }
 }
