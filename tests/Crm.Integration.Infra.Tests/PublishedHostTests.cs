@@ -7,20 +7,24 @@ using Crm.Integration.Testing;
 namespace Crm.Integration.Infra.Tests;
 
 /// <summary>
-/// What the image runs, short of Docker (no engine here): the <c>dotnet publish -c Release</c> output, started as the
-/// Dockerfile starts it (Production, no development settings) with settings shaped as the container apps set them,
-/// against the local stack instead of Azure, answers readiness.
+/// What the image runs, short of Docker (no engine here): the Dockerfile's build stage replayed (its <c>dotnet publish
+/// -c Release</c> from exactly what it copies), started with the runtime stage's environment (Production, no development
+/// settings) and settings shaped as the container apps set them, against the local stack instead of Azure: it answers
+/// readiness, and the image's HEALTHCHECK command passes against it.
 /// </summary>
 public sealed class PublishedHostTests
 {
     [Fact]
-    public async Task Publish_ReleaseOutput_StartsInProductionAgainstTheStack_AndAnswersReady()
+    public async Task Dockerfile_BuildStageReplayed_StartsInProductionAgainstTheStack_AnswersReadyAndItsHealthCheck()
     {
         await TestStack.Shared.UpAsync();
-        var output = Path.Combine(RepositoryPaths.Root, "artifacts", "infra-publish");
-        var (publishExit, publishLog) = await RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "Functions", "Crm.Integration.Functions.csproj"),
-            "-c", "Release", "-o", output, "--nologo", "-v", "quiet"], TimeSpan.FromMinutes(5));
-        Assert.True(publishExit == 0, publishLog);
+        var dockerfile = new DockerfileReplay();
+        var work = Directory.CreateTempSubdirectory("crm-image-").FullName;
+        var source = Path.Combine(work, "src");
+        var output = Path.Combine(work, "app");
+        await dockerfile.BuildAsync(source, output);
+        Assert.True(File.Exists(Path.Combine(output, "host.json")), "host.json must be published beside the binaries");
+        Assert.False(File.Exists(Path.Combine(output, "appsettings.Development.json")), "the image must carry no local defaults");
 
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = output, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -31,10 +35,17 @@ public sealed class PublishedHostTests
         }
 
         var table = $"Publish{Guid.NewGuid():N}"[..24];
+        foreach (var (name, value) in dockerfile.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        Assert.Equal("Production", start.Environment["ASPNETCORE_ENVIRONMENT"]);
+        var imagePort = start.Environment["ASPNETCORE_HTTP_PORTS"]!;
         var settings = new Dictionary<string, string?>(TestStack.Shared.BrokerSettings())
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
+            // Loopback on a free port instead of the image's port on every interface.
+            ["ASPNETCORE_HTTP_PORTS"] = null,
             ["Urls"] = $"http://127.0.0.1:{port}",
             // In Azure: Storage__TableEndpoint with the managed identity; here Azurite, which only a connection string reaches.
             ["Storage:ConnectionString"] = TestStack.Shared.TableConnectionString,
@@ -55,6 +66,8 @@ public sealed class PublishedHostTests
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+
         using var host = Process.Start(start)!;
         var log = new StringBuilder();
         host.OutputDataReceived += (_, line) => { lock (log) { log.AppendLine(line.Data); } };
@@ -69,12 +82,16 @@ public sealed class PublishedHostTests
             string Log() { lock (log) { return log.ToString(); } }
             Assert.True(status == HttpStatusCode.OK, $"readiness {status}: {body}\n{Log()}");
             Assert.Contains("\"storage\"", body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Development", Log(), StringComparison.Ordinal);
+            Assert.Contains("Hosting environment: Production", Log(), StringComparison.Ordinal);
+            var healthCheck = dockerfile.HealthCheck.Select(a => a.Replace($"/{imagePort}", $"/{port}", StringComparison.Ordinal)).ToArray();
+            var (healthExit, healthOutput) = await RunAsync(healthCheck[0], healthCheck[1..], TimeSpan.FromSeconds(10));
+            Assert.True(healthExit == 0, $"HEALTHCHECK {string.Join(' ', healthCheck)} exited {healthExit}: {healthOutput}");
         }
         finally
         {
             host.Kill(entireProcessTree: true);
             await host.WaitForExitAsync();
+            Directory.Delete(work, recursive: true);
         }
     }
 
