@@ -100,9 +100,10 @@ var consumerEnv = [
   { name: 'AzureWebJobs__Auth0LogStream__Disabled', value: 'true' }
 ]
 
-// Liveness never looks at dependencies (a broker outage must not restart the hub); readiness does.
+// Liveness never looks at dependencies (a broker outage must not restart the hub); readiness does. Startup allows
+// 50 s (the vault is read and the connections opened before the host listens); Container Apps caps thresholds at 10.
 var probes = [
-  { type: 'Startup', httpGet: { path: '/api/health', port: port }, periodSeconds: 2, failureThreshold: 30 }
+  { type: 'Startup', httpGet: { path: '/api/health', port: port }, periodSeconds: 5, failureThreshold: 10 }
   { type: 'Liveness', httpGet: { path: '/api/health', port: port }, periodSeconds: 10, failureThreshold: 3 }
   { type: 'Readiness', httpGet: { path: '/api/health/ready', port: port }, periodSeconds: 10, failureThreshold: 3 }
 ]
