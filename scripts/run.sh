@@ -14,6 +14,10 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: http
 scripts/stack.sh up
 dotnet build Crm.Integration.sln -c Release --nologo -v quiet
 
+# The base settings point nowhere (a deployment missing an endpoint refuses to start); the local stack's addresses —
+# Azurite, RabbitMQ with guest/guest, 127.0.0.1:7071 — are in src/Functions/appsettings.Development.json.
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+
 # The webhook refuses to start without a token (fail closed); locally a fixed one is used unless you set your own.
 export Secrets__Auth0LogStreamToken=${Secrets__Auth0LogStreamToken:-local-dev-token}
 

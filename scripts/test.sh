@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what is missing (apt-get, npm, dotnet restore), starts the
 # test stack on ports of its own (AMQP 5673, tables 10012; brokers 5674/5675 for the outage tests), runs every test
-# project, and stops and purges everything it started, whatever the outcome.
+# project (after compiling and linting infra/bicep: any warning fails), and stops and purges everything it started,
+# whatever the outcome.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +39,8 @@ dotnet build Crm.Integration.sln --no-restore -c Debug
 
 rm -rf "$RESULTS"
 status=0
+# The Azure deployment compiles and lints with no diagnostic at all (a warning fails the run as an error does).
+scripts/bicep.sh || status=$?
 # One project after another: the end-to-end tests measure batching against HubSpot's budget, and on two cores a
 # connector suite running beside them (Azurite at full load) makes those figures noise.
 for project in tests/*.Tests/*.csproj; do

@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors.Auth0;
 using Crm.Integration.Connectors.HubSpot;
+using Crm.Integration.Connectors.Identity;
 using Crm.Integration.Connectors.Secrets;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
@@ -16,6 +17,7 @@ builder.Configuration.AddHostJson();
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
 builder.Services.AddProblemDetails();
+builder.Services.AddAzureCredential(builder.Configuration);
 builder.Services.AddSecrets(builder.Configuration);
 builder.Services.AddTableStorage(builder.Configuration);
 builder.Services.AddServiceBus(builder.Configuration);

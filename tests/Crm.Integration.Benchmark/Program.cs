@@ -150,8 +150,12 @@ Dictionary<string, string> HubSettings(string table, bool batching)
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
         ["Storage:EmailTemplatesTable"] = "BenchTemplates",
-        ["ServiceBus:Port"] = stack.AmqpPort.ToString(CultureInfo.InvariantCulture),
     };
+    foreach (var (key, value) in stack.BrokerSettings())
+    {
+        values[key] = value!;
+    }
+
     foreach (var (key, value) in settings.HubSettings)
     {
         values[key] = value;

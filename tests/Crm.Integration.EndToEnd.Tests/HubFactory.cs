@@ -13,7 +13,7 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings, Ac
 
     public const string HubSpotToken = "e2e-hubspot-token";
 
-    public static Dictionary<string, string?> SettingsFor(TestStack broker, TestStack storage, string table, Uri? hubSpot = null) => new()
+    public static Dictionary<string, string?> SettingsFor(TestStack broker, TestStack storage, string table, Uri? hubSpot = null) => new(broker.BrokerSettings())
     {
         ["Secrets:Auth0LogStreamToken"] = Token,
         ["Secrets:HubSpotAccessToken"] = HubSpotToken,
@@ -25,7 +25,6 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings, Ac
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
         ["Storage:EmailTemplatesTable"] = table + "Templates",
-        ["ServiceBus:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["ServiceBus:ConnectTimeout"] = "00:00:03",
         ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",
         ["ServiceBus:MaxReconnectDelay"] = "00:00:01",

@@ -35,6 +35,9 @@ public sealed class StartupTests
         { "HubSpot:Authentication", "OAuth", "Secret 'HubSpotClientId' is not set" },
         { "HubSpot:TokenRefreshMargin", "01:00:00", "TokenRefreshMargin" },
         { "Auth0LogStream:PreviousTokenGracePeriod", "30.00:00:00", "PreviousTokenGracePeriod" },
+        { "Storage:ConnectionString", "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5;EndpointSuffix=core.windows.net", "Storage:ConnectionString is for Azurite only" },
+        { "Storage:TableEndpoint", "https://prod.table.core.windows.net/", "Set Storage:TableEndpoint or Storage:ConnectionString (Azurite), not both" },
+        { "ServiceBus:Host", null, "ServiceBus:Host is not set" },
     };
 
     [Theory]
@@ -48,6 +51,41 @@ public sealed class StartupTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A deployment that forgot an endpoint must not fall back to localhost: nothing in the base settings or the
+    /// options' defaults points anywhere, so a production host given everything but that endpoint refuses to start
+    /// and says which setting is missing.
+    /// </summary>
+    [Theory]
+    [InlineData("ServiceBus", "ServiceBus:Host is not set|ServiceBus:KeyName is not set|ServiceBus:Entities:auth0-log-events is not set")]
+    [InlineData("Storage", "Storage:TableEndpoint is not set")]
+    public async Task Start_InProductionWithoutAnEndpoint_ExitsNamingIt(string missing, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Secrets:Auth0LogStreamToken"] = HubFactory.Token,
+            ["Secrets:HubSpotAccessToken"] = HubFactory.HubSpotToken,
+        };
+        if (missing != "ServiceBus")
+        {
+            foreach (var (key, value) in TestStack.Shared.BrokerSettings(port: 1))
+            {
+                settings[key] = value;
+            }
+        }
+
+        if (missing != "Storage")
+        {
+            settings["Storage:ConnectionString"] = "UseDevelopmentStorage=true";
+        }
+
+        var (exitCode, output) = await RunHostAsync(settings, environment: "Production");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.All(expected.Split('|'), message => Assert.Contains(message, output, StringComparison.Ordinal));
         Assert.DoesNotContain("Now listening on", output, StringComparison.Ordinal);
     }
 
@@ -72,12 +110,13 @@ public sealed class StartupTests
     }
 
     /// <summary>Runs the built host with <paramref name="settings"/> as environment variables until it exits, or stops it once it listens.</summary>
-    private static async Task<(int ExitCode, string Output)> RunHostAsync(Dictionary<string, string?> settings)
+    private static async Task<(int ExitCode, string Output)> RunHostAsync(Dictionary<string, string?> settings, string environment = "Testing")
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(HostAssemblyPath());
         start.Environment["Urls"] = "http://127.0.0.1:0";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["DOTNET_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Secrets__", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(inherited);

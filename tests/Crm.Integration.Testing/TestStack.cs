@@ -43,6 +43,20 @@ public sealed class TestStack
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
+    /// <summary>
+    /// How a host reaches this stack's broker, and the hub's queues on it, as settings. The hub has no local defaults
+    /// (it fails closed), so every test that starts one says where the broker is.
+    /// </summary>
+    public Dictionary<string, string?> BrokerSettings(int? port = null) => new()
+    {
+        ["ServiceBus:Host"] = "127.0.0.1",
+        ["ServiceBus:Port"] = (port ?? AmqpPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["ServiceBus:KeyName"] = "guest",
+        ["ServiceBus:Key"] = "guest",
+        ["ServiceBus:Entities:auth0-log-events"] = RawAmqp.QueueAddress("auth0-log-events"),
+        ["ServiceBus:Entities:platform-events"] = RawAmqp.QueueAddress("platform-events"),
+    };
+
     public Task UpAsync(params string[] components) => RunAsync("up", components);
 
     public Task DownAsync(params string[] components) => RunAsync("down", components);

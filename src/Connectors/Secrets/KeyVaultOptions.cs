@@ -10,9 +10,6 @@ public sealed class KeyVaultOptions
     /// <summary>The vault, e.g. <c>https://crm-integration.vault.azure.net/</c>. Empty: secrets from configuration (<c>Secrets:*</c>).</summary>
     public Uri? VaultUri { get; set; }
 
-    /// <summary>The client id of a user-assigned managed identity; empty: <c>DefaultAzureCredential</c> (system-assigned identity, Azure CLI, …).</summary>
-    public string? ManagedIdentityClientId { get; set; }
-
     /// <summary>How long a value read from the vault is used before it is read again: a rotation is live within this time.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +11,9 @@ namespace Crm.Integration.Connectors.Secrets;
 public static class SecretsServiceCollectionExtensions
 {
     /// <summary>
-    /// The secret store: Key Vault (with a managed identity) when <c>KeyVault:VaultUri</c> is set, with a "keyvault"
-    /// readiness check; otherwise configuration section <c>Secrets</c>, the local default.
+    /// The secret store: Key Vault when <c>KeyVault:VaultUri</c> is set, reached with the hub's one
+    /// <see cref="TokenCredential"/> (AddAzureCredential), with a "keyvault" readiness check; otherwise configuration
+    /// section <c>Secrets</c>, the local default.
     /// </summary>
     public static IServiceCollection AddSecrets(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,10 +37,7 @@ public static class SecretsServiceCollectionExtensions
             clientOptions.Retry.MaxRetries = 2;
             clientOptions.Retry.Mode = RetryMode.Exponential;
             clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-            TokenCredential credential = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
-            return new SecretClient(options.VaultUri!, credential, clientOptions);
+            return new SecretClient(options.VaultUri!, provider.GetRequiredService<TokenCredential>(), clientOptions);
         });
         services.AddSingleton<KeyVaultSecretStore>();
         services.AddSingleton<ISecretStore>(provider => provider.GetRequiredService<KeyVaultSecretStore>());

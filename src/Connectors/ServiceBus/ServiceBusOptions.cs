@@ -10,9 +10,10 @@ public sealed class ServiceBusOptions
 {
     public const string SectionName = "ServiceBus";
 
-    /// <summary>Broker host name, e.g. <c>mynamespace.servicebus.windows.net</c> or <c>127.0.0.1</c>.</summary>
-    [Required]
-    public string Host { get; set; } = "127.0.0.1";
+    /// <summary>Broker host name, e.g. <c>mynamespace.servicebus.windows.net</c> or <c>127.0.0.1</c>. No default: a host
+    /// without it does not start, instead of quietly looking for a broker on localhost.</summary>
+    [Required(ErrorMessage = "ServiceBus:Host is not set (the broker's host name; 127.0.0.1 for the local RabbitMQ).")]
+    public string Host { get; set; } = string.Empty;
 
     /// <summary>AMQP port: 5671 with TLS (Service Bus), 5672 without.</summary>
     [Range(1, 65535)]
@@ -22,12 +23,12 @@ public sealed class ServiceBusOptions
     public bool UseTls { get; set; }
 
     /// <summary>SASL PLAIN user name: the shared access policy name on Service Bus.</summary>
-    [Required]
-    public string KeyName { get; set; } = "guest";
+    [Required(ErrorMessage = "ServiceBus:KeyName is not set (SASL user; guest on the local RabbitMQ).")]
+    public string KeyName { get; set; } = string.Empty;
 
     /// <summary>SASL PLAIN password: the shared access key on Service Bus.</summary>
-    [Required]
-    public string Key { get; set; } = "guest";
+    [Required(ErrorMessage = "ServiceBus:Key is not set (SASL password; guest on the local RabbitMQ).")]
+    public string Key { get; set; } = string.Empty;
 
     /// <summary>
     /// Logical entity name → broker address. On Service Bus the address is the queue name (or

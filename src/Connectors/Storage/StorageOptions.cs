@@ -7,9 +7,18 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> is Azurite on its default ports.</summary>
-    [Required]
-    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+    /// <summary>
+    /// The account's table endpoint, e.g. <c>https://myaccount.table.core.windows.net/</c>, reached with the hub's token
+    /// credential (managed identity): no key in configuration. Required unless <see cref="ConnectionString"/> is set.
+    /// </summary>
+    public Uri? TableEndpoint { get; set; }
+
+    /// <summary>
+    /// For Azurite only: <c>UseDevelopmentStorage=true</c>, or a connection string whose table endpoint is on this machine.
+    /// An account key for a real account is refused (use <see cref="TableEndpoint"/>). No default: a host missing both
+    /// settings does not start, instead of quietly looking for Azurite.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>The ledger of every event the hub received and what became of it.</summary>
     [Required]

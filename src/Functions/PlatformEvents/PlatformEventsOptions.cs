@@ -20,7 +20,7 @@ public sealed class PlatformEventsOptions
 
     /// <summary>
     /// A task signup whose contact is not in HubSpot yet (its signup is still on the way) is held this long, then given
-    /// back to the queue for another try. Keep it well under the queue's lock duration (Service Bus default 30 s).
+    /// back to the queue for another try. Keep it well under the queue's lock duration (1 min in infra/bicep; the infra tests hold the default to half of it).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:04:00")]
     public TimeSpan ContactWaitDelay { get; set; } = TimeSpan.FromSeconds(20);

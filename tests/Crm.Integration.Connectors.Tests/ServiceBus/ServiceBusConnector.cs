@@ -13,9 +13,8 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
 
     public ServiceBusConnector(TestStack stack, int maxConcurrentCalls = 8, int prefetchCount = 0, int? port = null, ILoggerProvider? logs = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(stack.BrokerSettings(port))
         {
-            ["ServiceBus:Port"] = (port ?? stack.AmqpPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ServiceBus:ConnectTimeout"] = "00:00:05",
             ["ServiceBus:SendTimeout"] = "00:00:10",
             ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",

@@ -34,6 +34,7 @@ public sealed class ServiceBusProtocolTests : IAsyncLifetime
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["ServiceBus:Host"] = "127.0.0.1",
             ["ServiceBus:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ServiceBus:KeyName"] = "RootManageSharedAccessKey",
             ["ServiceBus:Key"] = "c2VjcmV0",
