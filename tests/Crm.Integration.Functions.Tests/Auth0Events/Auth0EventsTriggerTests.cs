@@ -6,6 +6,7 @@ using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -212,7 +213,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     {
         var body = """{"log_id":"920","data":{"type":"ss","date":"2024-01-01T00:00:00Z","user_id":"auth0|ada","user_name":"ada@example.com","details":{"body":{"email":"ada@example.com","given_name":"Ada \ud800","family_name":"Love<FF>lace"}}}}""";
 
-        var settlement = await HandleAsync(WithRawBytes(body));
+        var settlement = await HandleAsync(RawBytes.WithFF(body));
 
         Assert.Equal(SettlementKind.Complete, settlement.Kind);
         var written = Assert.Single(_hubSpot.Written);
@@ -270,9 +271,6 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
         Assert.Contains("930\\u000aFAKE entry\\u001b[31m", line, StringComparison.Ordinal);
     }
 
-    /// <summary>The text as bytes, with each <c>&lt;FF&gt;</c> standing for the single byte 0xFF, which is not UTF-8.</summary>
-    private static byte[] WithRawBytes(string json) =>
-        [.. json.Split("<FF>").SelectMany((part, i) => i == 0 ? Encoding.UTF8.GetBytes(part) : [0xFF, .. Encoding.UTF8.GetBytes(part)])];
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 

@@ -172,7 +172,7 @@ public sealed class Auth0LogBatchParserTests
     [InlineData("the byte 0xFF", """[{"log_id":"a<FF>","data":{"type":"s"}}, {"log_id":"good","data":{"type":"s"}}]""")]
     public void TryParse_LogIdThatIsNotText_RejectsThatEntryNamingLogId_TheOthersGoOn(string what, string json)
     {
-        var body = WithRawBytes(json);
+        var body = RawBytes.WithFF(json);
 
         var batch = ParseOk(body);
 
@@ -206,7 +206,7 @@ public sealed class Auth0LogBatchParserTests
     [Fact]
     public void TryParse_BadTextInNames_IsReplacedInTheForwardedBytes_AndTheEntryGoesOn()
     {
-        var body = WithRawBytes("""{"log_id":"n1","data":{"type":"ss","user_name":"x<FF>y","details":{"body":{"given_name":"Ada \ud800","family_name":"L\udfff"}}}}""");
+        var body = RawBytes.WithFF("""{"log_id":"n1","data":{"type":"ss","user_name":"x<FF>y","details":{"body":{"given_name":"Ada \ud800","family_name":"L\udfff"}}}}""");
 
         var entry = Assert.Single(ParseOk(body).Entries);
 
@@ -226,9 +226,6 @@ public sealed class Auth0LogBatchParserTests
         Assert.Equal(body, entry.Json.ToArray());
     }
 
-    /// <summary>The text as bytes, with each <c>&lt;FF&gt;</c> standing for the single byte 0xFF, which is not UTF-8.</summary>
-    private static byte[] WithRawBytes(string json) =>
-        [.. json.Split("<FF>").SelectMany((part, i) => i == 0 ? Encoding.UTF8.GetBytes(part) : [0xFF, .. Encoding.UTF8.GetBytes(part)])];
 
     private static Auth0LogBatch ParseOk(byte[] body)
     {
