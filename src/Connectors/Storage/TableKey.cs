@@ -34,7 +34,7 @@ internal static class TableKey
             return id;
         }
 
-        if (id.Length <= MaxLength / 2 && TryEncodeUtf8(id, out var bytes))
+        if (id.Length <= MaxLength && TryEncodeUtf8(id, out var bytes) && EncodedPrefix.Length + Base64Url.GetEncodedLength(bytes.Length) <= MaxLength)
         {
             return EncodedPrefix + Base64Url.EncodeToString(bytes);
         }
