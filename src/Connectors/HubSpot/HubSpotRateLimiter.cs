@@ -15,10 +15,14 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan SharePausedWait = TimeSpan.FromMilliseconds(500);
+
     private readonly TimeProvider _time;
     private readonly LinkedList<Call> _recent = new();
     private readonly Lock _lock = new();
     private int _limit;
+    private int _portalLimit;
+    private int? _share;
     private readonly int _dailyLimit;
     private DateOnly _day;
     private int _dailyUsed;
@@ -27,14 +31,14 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
     public HubSpotRateLimiter(int requestsPerTenSeconds, int dailyLimit, TimeProvider time)
     {
-        _limit = requestsPerTenSeconds;
+        _limit = _portalLimit = requestsPerTenSeconds;
         _dailyLimit = dailyLimit;
         _time = time;
     }
 
     public override TimeSpan? IdleDuration => _lastAcquired is { } last ? _time.GetUtcNow() - last : null;
 
-    /// <summary>True once the day's budget is spent; calls wait for the next UTC day rather than fail.</summary>
+    /// <summary>True once the day's budget is spent (here, or on another replica); calls wait for the next UTC day rather than fail.</summary>
     public bool DailyBudgetSpent
     {
         get
@@ -102,15 +106,58 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         }
     }
 
-    /// <summary>Takes what HubSpot reported: its limit, and fewer remaining calls than counted here (another client of the same app).</summary>
+    /// <summary>The portal's limit per ten seconds, as configured or as HubSpot last reported it.</summary>
+    public int PortalLimit
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _portalLimit;
+            }
+        }
+    }
+
+    /// <summary>The calls per ten seconds this process may spend now: its share, or the portal's limit when alone.</summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _limit;
+            }
+        }
+    }
+
+    /// <summary>
+    /// This replica's share of the portal's limit (see <see cref="BudgetShare"/>); calls already in the window still
+    /// count, so a smaller share takes effect as they leave it. 0 pauses calls.
+    /// </summary>
+    public void SetShare(int permits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permits);
+        lock (_lock)
+        {
+            _share = permits;
+            _limit = Math.Min(permits, _portalLimit);
+        }
+    }
+
+    /// <summary>
+    /// Takes what HubSpot reported: its limit, and fewer remaining calls than this process's share has free (another
+    /// client of the same app, or another replica past its share). HubSpot's remaining count holds every replica's
+    /// calls; only what eats into this share's own free part is counted here, so shares are not counted twice.
+    /// </summary>
     public void Correct(int? max, int? remaining)
     {
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            if (max is > 0 && max != _limit)
+            if (max is > 0 && max != _portalLimit)
             {
-                _limit = max.Value;
+                _portalLimit = max.Value;
+                _limit = _share is { } share ? Math.Min(share, _portalLimit) : _portalLimit;
             }
 
             Purge(now);
@@ -132,6 +179,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             var now = _time.GetUtcNow();
             if (policy == "DAILY")
             {
+                RollDay(now); // the day it was seen: without this, a fresh limiter's first look at the day undid the stop
                 _dailyUsed = _dailyLimit;
                 return;
             }
@@ -193,6 +241,11 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         if (now < _pausedUntil)
         {
             return _pausedUntil - now;
+        }
+
+        if (_limit == 0)
+        {
+            return SharePausedWait; // no share yet (arriving beside other replicas, or cut off from them): look again soon
         }
 
         return _recent.Count + permits > _limit ? Oldest() + Window - now : TimeSpan.Zero;

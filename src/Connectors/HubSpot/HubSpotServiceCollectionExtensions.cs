@@ -41,6 +41,12 @@ public static class HubSpotServiceCollectionExtensions
             return new HubSpotRateLimiter(options.RequestsPerTenSeconds, options.DailyLimit, provider.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IHubSpotBudget>(provider => provider.GetRequiredService<HubSpotRateLimiter>());
+        // Before the queue triggers (registered later): hosted services start in order, and no call may go before the first share.
+        services.AddValidatedOptions<SharedBudgetOptions, SharedBudgetOptionsValidator>(configuration.GetSection(SharedBudgetOptions.SectionName));
+        if (configuration.GetValue(SharedBudgetOptions.SectionName + ":" + nameof(SharedBudgetOptions.Enabled), defaultValue: true))
+        {
+            services.AddHostedService<SharedBudgetCoordinator>();
+        }
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
 
@@ -109,3 +115,6 @@ public static class HubSpotServiceCollectionExtensions
 
 [OptionsValidator]
 internal sealed partial class HubSpotOptionsValidator : IValidateOptions<HubSpotOptions>;
+
+[OptionsValidator]
+internal sealed partial class SharedBudgetOptionsValidator : IValidateOptions<SharedBudgetOptions>;

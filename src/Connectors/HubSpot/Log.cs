@@ -35,4 +35,13 @@ internal static partial class Log
 
     [LoggerMessage(1331, LogLevel.Warning, "HubSpot issued an access token again: HubSpot calls resume")]
     public static partial void Reauthorized(ILogger logger);
+
+    [LoggerMessage(1340, LogLevel.Information, "HubSpot budget: this replica's share is {Share} calls per 10 s of the portal's {Limit}, among {Replicas} live replicas")]
+    public static partial void ShareChanged(ILogger logger, int share, int limit, int replicas);
+
+    [LoggerMessage(1341, LogLevel.Warning, "HubSpot budget heartbeat failed; the share stays until the others would count this replica gone: {Reason}")]
+    public static partial void HeartbeatFailed(ILogger logger, Untrusted reason);
+
+    [LoggerMessage(1342, LogLevel.Warning, "Another replica saw HubSpot's DAILY limit: HubSpot calls stop here too until the UTC day turns")]
+    public static partial void SharedDailyLimit(ILogger logger);
 }

@@ -40,6 +40,11 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string ContactDatesTable { get; set; } = "ContactDates";
 
+    /// <summary>The heartbeats of the replicas that share one HubSpot budget (see <c>SharedBudget</c>).</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string ReplicasTable { get; set; } = "Replicas";
+
     /// <summary>
     /// Contact dates this process remembers (about 400 bytes each) so that a repeat login needs no read before its claim.
     /// 0 reads every time.

@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
         services.AddSingleton<ILookups, TableLookups>();
         services.AddSingleton<IContactDates, TableContactDates>();
+        services.AddSingleton<IReplicaRegister, TableReplicaRegister>();
         services.AddSingleton<TableEmailTemplates>();
         services.AddSingleton<IEmailTemplates>(provider => provider.GetRequiredService<TableEmailTemplates>());
         services.AddSingleton<IEmailTemplateAdmin>(provider => provider.GetRequiredService<TableEmailTemplates>());

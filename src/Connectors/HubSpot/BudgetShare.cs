@@ -1,0 +1,46 @@
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>One replica's heartbeat as the shared register holds it.</summary>
+/// <param name="FirstSeen">When the replica's first heartbeat was written.</param>
+/// <param name="DailySpent">The UTC day on which the replica saw HubSpot's DAILY 429, if it did.</param>
+public sealed record ReplicaBeat(string ReplicaId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, DateOnly? DailySpent);
+
+/// <summary>
+/// How much of the portal's ten-second budget one replica may spend, decided from the heartbeats alone so that every
+/// replica reaches the same answer: the live replicas split the limit evenly, the remainder going to the first ids in
+/// order, so the shares add up to the limit exactly.
+/// </summary>
+/// <remarks>
+/// Safety when the set changes: a replica that disappears frees its share after <c>ttl</c> (it makes no calls, so the
+/// others may grow); a replica that arrives is counted by the others at once but spends nothing until it has been seen
+/// for <c>settle</c> — long enough for every other replica to have shrunk and for their calls under the old share to
+/// have left HubSpot's window. A replica alone takes the whole limit at once, as a single hub always has.
+/// </remarks>
+public static class BudgetShare
+{
+    public static int For(string self, IReadOnlyCollection<ReplicaBeat> beats, int portalLimit, DateTimeOffset now, TimeSpan ttl, TimeSpan settle)
+    {
+        ArgumentNullException.ThrowIfNull(beats);
+        var live = beats.Where(b => now - b.LastSeen < ttl).OrderBy(b => b.ReplicaId, StringComparer.Ordinal).ToList();
+        var me = live.FindIndex(b => b.ReplicaId == self);
+        if (me < 0)
+        {
+            return 0; // not registered (or our own heartbeat is stale): others may already have taken our share
+        }
+
+        if (live.Count == 1)
+        {
+            return portalLimit;
+        }
+
+        if (now - live[me].FirstSeen < settle && live.Any(b => b.ReplicaId != self && b.FirstSeen <= live[me].FirstSeen))
+        {
+            return 0; // arriving beside replicas that were there first: wait until they have shrunk
+        }
+
+        return (portalLimit / live.Count) + (me < portalLimit % live.Count ? 1 : 0);
+    }
+
+    /// <summary>Whether any replica saw HubSpot's DAILY limit on <paramref name="today"/>.</summary>
+    public static bool DailySpent(IEnumerable<ReplicaBeat> beats, DateOnly today) => beats.Any(b => b.DailySpent == today);
+}

@@ -1,0 +1,79 @@
+using Crm.Integration.Connectors.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>
+/// Keeps this replica's limiter at its share of the portal's budget: a heartbeat every few seconds, the share worked
+/// out from every replica's heartbeat (<see cref="BudgetShare"/>), and a DAILY 429 seen anywhere stopping everyone. No
+/// storage request per HubSpot call. Registered before the queue triggers, so that no call goes out before the first share.
+/// </summary>
+internal sealed class SharedBudgetCoordinator(
+    HubSpotRateLimiter limiter,
+    IReplicaRegister register,
+    IOptions<SharedBudgetOptions> options,
+    TimeProvider time,
+    ILogger<SharedBudgetCoordinator> logger) : BackgroundService
+{
+    private readonly SharedBudgetOptions _options = options.Value;
+
+    /// <summary>This process among the replicas: unique even for two processes of one container.</summary>
+    public string ReplicaId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        limiter.SetShare(0); // synchronously, before the triggers start: nothing is spent before the first share
+        var lastBeat = DateTimeOffset.MinValue;
+        var share = -1;
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        do
+        {
+            var now = time.GetUtcNow();
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            try
+            {
+                var beats = await register.BeatAsync(ReplicaId, limiter.DailyBudgetSpent ? today : null, stoppingToken).ConfigureAwait(false);
+                lastBeat = now;
+                if (BudgetShare.DailySpent(beats, today) && !limiter.DailyBudgetSpent)
+                {
+                    limiter.Throttled("DAILY", null);
+                    Log.SharedDailyLimit(logger);
+                }
+
+                var next = BudgetShare.For(ReplicaId, beats, limiter.PortalLimit, time.GetUtcNow(), _options.ReplicaTtl, _options.Settle);
+                limiter.SetShare(next);
+                if (next != share)
+                {
+                    Log.ShareChanged(logger, next, limiter.PortalLimit, beats.Count(b => now - b.LastSeen < _options.ReplicaTtl));
+                    share = next;
+                }
+            }
+            catch (Exception ex) when (ex is StorageUnavailableException or StorageRefusedException)
+            {
+                // Unseen for a TTL, the others take this replica's share: stop spending before that happens.
+                if (time.GetUtcNow() - lastBeat >= _options.ReplicaTtl - _options.HeartbeatInterval && share != 0)
+                {
+                    limiter.SetShare(0);
+                    share = 0;
+                }
+
+                Log.HeartbeatFailed(logger, ex.Message);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

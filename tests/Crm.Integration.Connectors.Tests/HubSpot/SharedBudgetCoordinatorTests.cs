@@ -1,0 +1,78 @@
+using Azure.Data.Tables;
+using Crm.Integration.Connectors.HubSpot;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Connectors.Tests.HubSpot;
+
+/// <summary>Issue 18: replicas sharing one budget through heartbeats in Azurite, on real time with short intervals.</summary>
+[Collection(SharedStackCollection.Name)]
+public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
+{
+    private static readonly SharedBudgetOptions Fast = new() { HeartbeatInterval = TimeSpan.FromMilliseconds(200), ReplicaTtl = TimeSpan.FromSeconds(1) };
+    private readonly string _table = $"Replicas{Guid.NewGuid():N}"[..24];
+
+    [Fact]
+    public async Task TwoReplicas_ShareTheLimit_ANewcomerWaitsToSettle_AKilledOnesShareIsTakenWithinTheBound()
+    {
+        var (first, firstLimiter) = Replica();
+        await first.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 20), TimeSpan.FromSeconds(10), "the first replica alone to take all 20");
+
+        var (second, secondLimiter) = Replica();
+        await second.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 10), TimeSpan.FromSeconds(10), "the first to shrink to 10");
+        Assert.Equal(0, secondLimiter.Limit); // it waits for the others' calls under the old share to leave the window
+        await Eventually.TrueAsync(() => Task.FromResult(secondLimiter.Limit == 10), Fast.Settle + TimeSpan.FromSeconds(5), "the newcomer to take 10");
+        Assert.Equal(20, firstLimiter.Limit + secondLimiter.Limit);
+
+        // Stopped without a word, as kill -9 would: its heartbeats just end.
+        await second.StopAsync(CancellationToken.None);
+        var killedAt = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 20), TimeSpan.FromSeconds(10), "the survivor to take the whole limit");
+        Assert.True(killedAt.Elapsed <= Fast.ReplicaTtl + Fast.HeartbeatInterval + TimeSpan.FromSeconds(2), $"freed after {killedAt.Elapsed}");
+        await first.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ADailyLimitSeenByOneReplica_StopsTheOther()
+    {
+        var (first, firstLimiter) = Replica();
+        var (second, secondLimiter) = Replica();
+        await first.StartAsync(CancellationToken.None);
+        await second.StartAsync(CancellationToken.None);
+
+        firstLimiter.Throttled("DAILY", null);
+
+        await Eventually.TrueAsync(() => Task.FromResult(secondLimiter.DailyBudgetSpent), TimeSpan.FromSeconds(5), "the other replica to stop for the day");
+        await first.StopAsync(CancellationToken.None);
+        await second.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task StorageUnreachable_TheShareDropsToNothing_BeforeTheOthersWouldTakeIt()
+    {
+        var (replica, limiter) = Replica(connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;");
+
+        await replica.StartAsync(CancellationToken.None);
+
+        await Task.Delay(Fast.ReplicaTtl);
+        Assert.Equal(0, limiter.Limit);
+        await replica.StopAsync(CancellationToken.None);
+    }
+
+    private (SharedBudgetCoordinator Coordinator, HubSpotRateLimiter Limiter) Replica(string? connectionString = null)
+    {
+        var limiter = new HubSpotRateLimiter(20, 250_000, TimeProvider.System);
+        var clientOptions = new TableClientOptions();
+        clientOptions.Retry.MaxRetries = 0;
+        var register = new TableReplicaRegister(
+            new TableServiceClient(connectionString ?? fixture.Stack.TableConnectionString, clientOptions),
+            Options.Create(new StorageOptions { ReplicasTable = _table }),
+            TimeProvider.System);
+        var coordinator = new SharedBudgetCoordinator(limiter, register, Options.Create(Fast), TimeProvider.System, NullLogger<SharedBudgetCoordinator>.Instance);
+        return (coordinator, limiter);
+    }
+}
