@@ -3,14 +3,31 @@ using System.ComponentModel.DataAnnotations;
 namespace Crm.Integration.Connectors.ServiceBus;
 
 /// <summary>
-/// How to reach the AMQP 1.0 broker: Azure Service Bus in production, the local RabbitMQ node in development and tests.
-/// Bound from the <c>ServiceBus</c> configuration section.
+/// How to reach the broker: Azure Service Bus through Microsoft's client in production
+/// (<see cref="ServiceBusTransport.AzureServiceBus"/>), the local RabbitMQ node through the AMQP 1.0 client in development
+/// and tests (<see cref="ServiceBusTransport.Amqp"/>). Bound from the <c>ServiceBus</c> configuration section.
 /// </summary>
 public sealed class ServiceBusOptions
 {
     public const string SectionName = "ServiceBus";
 
-    /// <summary>Broker host name, e.g. <c>mynamespace.servicebus.windows.net</c> or <c>127.0.0.1</c>.</summary>
+    /// <summary>Which client speaks to the broker; <see cref="ServiceBusTransport.Amqp"/> unless set.</summary>
+    public ServiceBusTransport Transport { get; set; } = ServiceBusTransport.Amqp;
+
+    /// <summary>
+    /// Azure transport: the namespace, e.g. <c>mynamespace.servicebus.windows.net</c>, reached with the host's token
+    /// credential (managed identity in Azure, <c>DefaultAzureCredential</c> elsewhere). Used when
+    /// <see cref="ConnectionString"/> is empty.
+    /// </summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>
+    /// Azure transport: a Service Bus connection string (shared access key). Wins over
+    /// <see cref="FullyQualifiedNamespace"/>; <c>UseDevelopmentEmulator=true</c> in it connects without TLS to a local endpoint.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>AMQP transport: broker host name, e.g. <c>127.0.0.1</c>.</summary>
     [Required]
     public string Host { get; set; } = "127.0.0.1";
 
