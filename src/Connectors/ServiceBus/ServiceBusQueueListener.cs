@@ -35,7 +35,7 @@ internal sealed class ServiceBusQueueListener(
             PrefetchCount = _trigger.PrefetchCount,
             MaxAutoLockRenewalDuration = _trigger.MaxAutoLockRenewalDuration,
         };
-        await using var processor = address.Subscription is null
+        var processor = address.Subscription is null
             ? client.CreateProcessor(address.Entity, processorOptions)
             : client.CreateProcessor(address.Entity, address.Subscription, processorOptions);
         var settler = new ServiceBusSettler(entity, metrics, logger);
@@ -68,7 +68,21 @@ internal sealed class ServiceBusQueueListener(
         }
         finally
         {
+            await CloseAsync(entity, processor).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lets the handlers in hand settle, then closes the links; a namespace that does not answer the close must not fail the host's stop.</summary>
+    private async Task CloseAsync(string entity, ServiceBusProcessor processor)
+    {
+        try
+        {
             await processor.StopProcessingAsync(CancellationToken.None).ConfigureAwait(false);
+            await processor.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ServiceBusFailures.IsFromServiceBus(ex))
+        {
+            Log.ReceiverFailed(logger, entity, $"closing: {ex.Message}");
         }
     }
 
