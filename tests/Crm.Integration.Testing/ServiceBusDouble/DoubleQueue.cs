@@ -125,29 +125,56 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
     void IMessageSource.DisposeMessage(ReceiveContext receiveContext, DispositionContext dispositionContext)
     {
         var locked = (LockedDelivery)receiveContext.UserToken;
-        var outcome = dispositionContext.DeliveryState?.GetType().Name.ToLowerInvariant() ?? "none";
-        if (!_locked.TryGetValue(locked.LockToken, out _) || locked.LockedUntil <= _time.GetUtcNow() || !_locked.TryRemove(locked.LockToken, out _))
+        var state = dispositionContext.DeliveryState;
+        if (state is Released && (dispositionContext.Link.IsClosed || dispositionContext.Link.Session.Connection.IsClosed))
         {
-            Interlocked.Increment(ref _lockLostSettlements);
-            _traffic.Record($"disposition {outcome} on {Name} after the lock was lost: rejected com.microsoft:message-lock-lost");
-            dispositionContext.Link.DisposeMessage(dispositionContext.Message, new Rejected
-            {
-                Error = new Error(new Symbol("com.microsoft:message-lock-lost")) { Description = "The lock supplied is invalid." },
-            }, true);
+            // Not the client's: the link died with the delivery unsettled. As on Service Bus, the lock outlives the link:
+            // the client may still settle through $management, or the lock expires and the message comes again.
+            _traffic.Record($"link to {Name} closed with a delivery unsettled: its lock is kept until it expires");
             return;
         }
 
-        _traffic.Record($"disposition {outcome} on {Name}");
-        var stored = locked.Message;
-        switch (dispositionContext.DeliveryState)
+        var settled = state switch
         {
-            case Accepted:
+            Accepted => Settle(locked.LockToken, "accepted", null, null, "link"),
+            Rejected rejected => Settle(locked.LockToken, "rejected",
+                rejected.Error?.Info?[new Symbol("DeadLetterReason")] as string, rejected.Error?.Info?[new Symbol("DeadLetterErrorDescription")] as string, "link"),
+            Modified => Settle(locked.LockToken, "modified", null, null, "link"),
+            _ => Settle(locked.LockToken, "released", null, null, "link"),
+        };
+
+        // Service Bus answers a settlement it honoured with accepted (the outcome of the disposition, not of the
+        // message); rejected would tell the client that its settlement failed.
+        dispositionContext.Link.DisposeMessage(dispositionContext.Message, settled ? new Accepted() : new Rejected
+        {
+            Error = new Error(new Symbol("com.microsoft:message-lock-lost")) { Description = "The lock supplied is invalid." },
+        }, true);
+    }
+
+    /// <summary>
+    /// Settles the delivery holding <paramref name="lockToken"/> — accepted (complete), rejected (dead-letter),
+    /// modified (abandon), released — over the link or <c>$management</c>. False when the lock is not held.
+    /// </summary>
+    internal bool Settle(Guid lockToken, string outcome, string? reason, string? description, string via)
+    {
+        if (!_locked.TryGetValue(lockToken, out var locked) || locked.LockedUntil <= _time.GetUtcNow() || !_locked.TryRemove(lockToken, out _))
+        {
+            Interlocked.Increment(ref _lockLostSettlements);
+            _traffic.Record($"{outcome} by {via} on {Name} after the lock was lost: refused with com.microsoft:message-lock-lost");
+            return false;
+        }
+
+        _traffic.Record($"{outcome} by {via} on {Name}");
+        var stored = locked.Message;
+        switch (outcome)
+        {
+            case "accepted":
                 Completed.Enqueue(stored);
                 break;
-            case Rejected rejected:
-                DeadLetter(stored, rejected.Error?.Info?[new Symbol("DeadLetterReason")] as string, rejected.Error?.Info?[new Symbol("DeadLetterErrorDescription")] as string);
+            case "rejected":
+                DeadLetter(stored, reason, description);
                 break;
-            case Modified:
+            case "modified":
                 // Service Bus counts an abandon as a failed delivery whatever the modified outcome's flags say.
                 Abandon(stored, countsAsDelivery: true);
                 break;
@@ -157,7 +184,7 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
         }
 
         Settlements.Enqueue((stored.MessageId, outcome));
-        dispositionContext.Link.DisposeMessage(dispositionContext.Message, dispositionContext.DeliveryState, true);
+        return true;
     }
 
     /// <summary>Extends a held lock by the lock duration; null when the lock is not held (expired, settled, unknown).</summary>

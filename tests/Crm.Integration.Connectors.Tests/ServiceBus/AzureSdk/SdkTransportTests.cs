@@ -44,4 +44,84 @@ public sealed class SdkTransportTests : IAsyncLifetime
         Assert.All(run.Deliveries, d => Assert.Equal(0, d.DeliveryCount));
         Assert.Contains(_serviceBus.Traffic.Kinds(), k => k.StartsWith("transfer to orders: batch", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Abandon_RedeliversWithDeliveryCountPlusOne_ThenDeadLettersAtTheMaximum()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("flaky", "user-login", "{}"u8.ToArray())], CancellationToken.None);
+
+        await using var run = new ListenerRun(connector.Listener, Queue, _ => Task.FromResult(Settlement.Abandon("HubSpotBusy")));
+
+        await Eventually.TrueAsync(() => Task.FromResult(!_queue.DeadLetters!.Arrived.IsEmpty), Patience, "the message in the dead-letter queue");
+        Assert.Equal([0, 1, 2], run.Deliveries.Select(d => d.DeliveryCount));
+        Assert.Equal(["modified", "modified", "modified"], _queue.Settlements.Select(s => s.Outcome));
+        Assert.Equal(0, _queue.LockLostSettlements);
+        var deadLetter = Assert.Single(_queue.DeadLetters!.Arrived);
+        Assert.Equal(("flaky", "MaxDeliveryCountExceeded"), (deadLetter.MessageId, deadLetter.Sent.ApplicationProperties["DeadLetterReason"] as string));
+    }
+
+    [Fact]
+    public async Task DeadLetter_MovesTheMessageToTheDeadLetterQueueWithItsReasonAndDescription()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("bad", "transactional_email", "{}"u8.ToArray())], CancellationToken.None);
+
+        await using var run = new ListenerRun(connector.Listener, Queue,
+            _ => Task.FromResult(Settlement.DeadLetter("UnknownTemplate", "No template 'welcome'.")));
+
+        await Eventually.TrueAsync(() => Task.FromResult(!_queue.DeadLetters!.Arrived.IsEmpty), Patience, "the message in the dead-letter queue");
+        var deadLetter = Assert.Single(_queue.DeadLetters!.Arrived);
+        Assert.Equal(
+            ("bad", "UnknownTemplate", "No template 'welcome'."),
+            (deadLetter.MessageId, deadLetter.Sent.ApplicationProperties?["DeadLetterReason"] as string,
+                deadLetter.Sent.ApplicationProperties?["DeadLetterErrorDescription"] as string));
+        Assert.Equal([("bad", "rejected")], _queue.Settlements);
+        Assert.Single(run.Deliveries);
+    }
+
+    [Fact]
+    public async Task HandlerSlowerThanTheLock_KeepsItsLockByRenewal_AndSettlesOnce()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("slow", null, "{}"u8.ToArray())], CancellationToken.None);
+
+        // The lock lasts 2 s; the handler takes three times as long.
+        await using var run = new ListenerRun(connector.Listener, Queue, async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            return Settlement.Complete;
+        });
+
+        await Eventually.TrueAsync(() => Task.FromResult(_queue.Completed.Count == 1), Patience, "the slow message completed");
+        Assert.Single(run.Deliveries);
+        Assert.True(_queue.Renewals >= 2, $"renewals: {_queue.Renewals}");
+        Assert.Equal(0, _queue.LockLostSettlements);
+        Assert.Equal([("slow", "accepted")], _queue.Settlements);
+        Assert.Contains("orders/$management com.microsoft:renew-lock", _serviceBus.Traffic.Kinds());
+    }
+
+    [Fact]
+    public async Task ConnectionDroppedMidReceive_TheClientRecovers_NothingLost_NothingSettledTwice()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        var ids = Enumerable.Range(0, 10).Select(i => $"d{i}").ToList();
+        await connector.Sender.SendAsync(Queue, ids.Select(id => new OutboundMessage(id, null, "{}"u8.ToArray())).ToList(), CancellationToken.None);
+        var firstHandled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await using var run = new ListenerRun(connector.Listener, Queue, async _ =>
+        {
+            firstHandled.TrySetResult();
+            await Task.Delay(300);
+            return Settlement.Complete;
+        });
+        await firstHandled.Task.WaitAsync(Patience);
+        await _serviceBus.DropConnectionsAsync();
+
+        await Eventually.TrueAsync(() => Task.FromResult(_queue.Completed.Count >= ids.Count), Patience, "every message completed");
+        Assert.Equal(ids.Order(), _queue.Completed.Select(m => m.MessageId!).Order());
+        Assert.Equal(ids.Count, _queue.Settlements.Count(s => s.Outcome == "accepted"));
+        Assert.Contains("connection dropped by the double", _serviceBus.Traffic.Kinds());
+        Assert.Equal(ids.Order(), run.Deliveries.Select(d => d.MessageId!).Distinct().Order());
+    }
 }
