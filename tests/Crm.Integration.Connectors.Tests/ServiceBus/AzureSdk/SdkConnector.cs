@@ -15,7 +15,7 @@ internal sealed class SdkConnector : IAsyncDisposable
     private readonly ServiceProvider _provider;
 
     /// <param name="credential">When set: the namespace + token-credential path (the double over TLS); otherwise the connection string.</param>
-    public SdkConnector(ServiceBusDouble serviceBus, IEnumerable<string> entities, int maxConcurrentCalls = 4, TimeSpan? maxAutoLockRenewal = null, TokenCredential? credential = null)
+    public SdkConnector(ServiceBusDouble serviceBus, IEnumerable<string> entities, int maxConcurrentCalls = 4, TimeSpan? maxAutoLockRenewal = null, TokenCredential? credential = null, string? connectionString = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -25,7 +25,7 @@ internal sealed class SdkConnector : IAsyncDisposable
         };
         if (credential is null)
         {
-            settings["ServiceBus:ConnectionString"] = serviceBus.ConnectionString;
+            settings["ServiceBus:ConnectionString"] = connectionString ?? serviceBus.ConnectionString;
         }
         else
         {
