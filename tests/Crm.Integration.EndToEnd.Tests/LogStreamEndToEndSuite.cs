@@ -15,6 +15,9 @@ namespace Crm.Integration.EndToEnd.Tests;
 /// </summary>
 public abstract class LogStreamEndToEndSuite(ILogStreamHub hub)
 {
+    /// <summary>The transport readiness must name (<c>ServiceBus:Transport</c>).</summary>
+    protected abstract string Transport { get; }
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private static readonly string[] Mixed =
@@ -197,7 +200,9 @@ public abstract class LogStreamEndToEndSuite(ILogStreamHub hub)
         var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
         Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("servicebus").GetProperty("status").GetString());
-        Assert.Contains("auth0-log-events", report.GetProperty("checks").GetProperty("servicebus").GetProperty("description").GetString(), StringComparison.Ordinal);
+        var serviceBus = report.GetProperty("checks").GetProperty("servicebus").GetProperty("description").GetString();
+        Assert.Contains("auth0-log-events", serviceBus, StringComparison.Ordinal);
+        Assert.StartsWith($"Transport {Transport}", serviceBus, StringComparison.Ordinal);
     }
 
     /// <summary>The ledger row once the event is settled (delivered or rejected).</summary>

@@ -124,4 +124,61 @@ public sealed class SdkTransportTests : IAsyncLifetime
         Assert.Contains("connection dropped by the double", _serviceBus.Traffic.Kinds());
         Assert.Equal(ids.Order(), run.Deliveries.Select(d => d.MessageId!).Distinct().Order());
     }
+
+    [Fact]
+    public async Task SendAsync_MoreThanOneBatchHolds_SplitsIntoFullBatches_AndSendsEveryMessage()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        // 60 KB each: four fit in the double's 256 KB, so ten make three batches.
+        var messages = Enumerable.Range(0, 10).Select(i => new OutboundMessage($"big{i}", null, new byte[60 * 1024])).ToList();
+
+        await connector.Sender.SendAsync(Queue, messages, CancellationToken.None);
+
+        Assert.Equal(messages.Select(m => m.MessageId), _queue.Arrived.Select(m => m.MessageId));
+        Assert.Equal(3, _serviceBus.Traffic.Count("transfer to orders: batch (format 0x80013700)"));
+    }
+
+    [Fact]
+    public async Task ReceiveGate_Closed_NothingIsReceived_UntilItOpens()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue]);
+        var gate = connector.Get<ReceiveGate>();
+        gate.Close("HubSpot lane stopped: test");
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("gated", null, "{}"u8.ToArray())], CancellationToken.None);
+
+        await using var run = new ListenerRun(connector.Listener, Queue, _ => Task.FromResult(Settlement.Complete));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(run.Deliveries);
+        Assert.DoesNotContain(_serviceBus.Traffic.Kinds(), k => k.StartsWith("attach receiver from orders", StringComparison.Ordinal));
+
+        gate.Open();
+
+        await Eventually.TrueAsync(() => Task.FromResult(_queue.Completed.Count == 1), Patience, "the message completed once the gate opened");
+        Assert.Single(run.Deliveries);
+    }
+
+    [Fact]
+    public async Task ReceiveGate_ClosedWhileReceiving_TheHandlerInHandSettles_ThenReceivingStops()
+    {
+        await using var connector = new SdkConnector(_serviceBus, [Queue], maxConcurrentCalls: 1);
+        var gate = connector.Get<ReceiveGate>();
+        var inHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("first", null, "{}"u8.ToArray())], CancellationToken.None);
+
+        await using var run = new ListenerRun(connector.Listener, Queue, async _ =>
+        {
+            inHandler.TrySetResult();
+            await Task.Delay(500);
+            return Settlement.Complete;
+        });
+        await inHandler.Task.WaitAsync(Patience);
+        gate.Close("HubSpot lane stopped: test");
+        await connector.Sender.SendAsync(Queue, [new OutboundMessage("second", null, "{}"u8.ToArray())], CancellationToken.None);
+
+        await Eventually.TrueAsync(() => Task.FromResult(_queue.Completed.Count == 1), Patience, "the first message completed");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(["first"], run.Deliveries.Select(d => d.MessageId));
+        var report = await connector.ReadinessAsync();
+        Assert.Contains("orders: receiving paused: HubSpot lane stopped: test", report.Entries["servicebus"].Description, StringComparison.Ordinal);
+    }
 }
