@@ -49,14 +49,6 @@ public static class SasTokens
             : "signature does not match the key";
     }
 
-    /// <summary>A token as a Service Bus client builds one, for tests that sign by hand.</summary>
-    public static string Create(string resource, string keyName, string key, DateTimeOffset expires)
-    {
-        var encodedResource = WebUtility.UrlEncode(resource);
-        var expiry = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"{Prefix}sr={encodedResource}&sig={WebUtility.UrlEncode(Sign(encodedResource, expiry, key))}&se={expiry}&skn={keyName}";
-    }
-
     private static string Sign(string encodedResource, string expiry, string key) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes($"{encodedResource}\n{expiry}")));
 }
