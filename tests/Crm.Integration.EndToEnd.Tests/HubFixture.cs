@@ -13,7 +13,7 @@ namespace Crm.Integration.EndToEnd.Tests;
 /// One hub for the end-to-end tests of the shared stack, with tables of its own, and watchers that collect everything
 /// dead-lettered from <c>auth0-log-events</c> and <c>platform-events</c> so that tests can look for their own messages.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public sealed class HubFixture : IAsyncLifetime, ILogStreamHub
 {
     private readonly CancellationTokenSource _stop = new();
     private RawAmqp? _raw;
@@ -45,6 +45,10 @@ public sealed class HubFixture : IAsyncLifetime
             Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.LookupsTable);
 
     public ConcurrentDictionary<string, Message> DeadLetters { get; } = new();
+
+    public Task SendRawAsync(string queue, Message message) => Raw.SendAsync(queue, message);
+
+    public bool IsDeadLettered(string messageId) => DeadLetters.ContainsKey(messageId);
 
     public async Task InitializeAsync()
     {

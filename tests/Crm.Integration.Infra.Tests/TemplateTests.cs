@@ -18,8 +18,6 @@ public sealed partial class TemplateTests
 
     // Settings of issue 16's Service Bus SDK transport (ServiceBus:Transport = AzureServiceBus with the managed
     // identity), which the deployment already sets. When that transport lands they bind, and this list must go.
-    private static readonly string[] AwaitingTheServiceBusSdk = ["ServiceBus__Transport", "ServiceBus__FullyQualifiedNamespace"];
-
     [Fact]
     public void Lint_EveryRule_FindsNothing()
     {
@@ -133,18 +131,11 @@ public sealed partial class TemplateTests
 
         Assert.Contains("Storage__TableEndpoint", names);
         Assert.Contains("AzureIdentity__ManagedIdentityClientId", names);
-        var unbound = names.Except(AwaitingTheServiceBusSdk).Select(HubSettings.WhyItDoesNotBind).OfType<string>();
+        var unbound = names.Select(HubSettings.WhyItDoesNotBind).OfType<string>();
         Assert.Empty(unbound);
         // A typo is caught: the check itself refuses a name the hub does not have.
         Assert.NotNull(HubSettings.WhyItDoesNotBind("Storage__TableEndpiont"));
         Assert.NotNull(HubSettings.WhyItDoesNotBind("AzureWebJobs__Auth0Event__Disabled"));
-    }
-
-    [Fact]
-    public void AppSettings_AwaitingTheServiceBusSdk_DoNotBindYet()
-    {
-        // When this fails, the SDK transport has landed: remove AwaitingTheServiceBusSdk so that the names are checked.
-        Assert.All(AwaitingTheServiceBusSdk, name => Assert.NotNull(HubSettings.WhyItDoesNotBind(name)));
     }
 
     [Fact]

@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(1140, LogLevel.Warning, "Receiving from {Entity} paused until the gate opens: {Reason}")]
     public static partial void ReceiverPaused(ILogger logger, Untrusted entity, Untrusted reason);
+
+    [LoggerMessage(1134, LogLevel.Warning, "Lock of message {MessageId} on {Entity} was lost before it could be settled as {Settlement}; it will come again")]
+    public static partial void LockLost(ILogger logger, Untrusted entity, Untrusted messageId, SettlementKind settlement);
 }

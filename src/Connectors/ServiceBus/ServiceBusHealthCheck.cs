@@ -1,29 +1,27 @@
-using Microsoft.Extensions.DependencyInjection;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Crm.Integration.Connectors.ServiceBus;
 
-/// <summary>Ready when both broker connections are open (or open now) and every queue trigger's link is attached.</summary>
-internal sealed class ServiceBusHealthCheck(
-    [FromKeyedServices(AmqpConnection.Sending)] AmqpConnection sending,
-    [FromKeyedServices(AmqpConnection.Receiving)] AmqpConnection receiving,
-    QueueListenerStatus listeners) : IHealthCheck
+/// <summary>
+/// Readiness of the Azure transport. The client connects on demand and recovers by itself, so readiness shows what
+/// only configuration can fix, as the receivers and senders last met it: a missing entity, refused credentials.
+/// </summary>
+internal sealed class ServiceBusHealthCheck(ServiceBusClient client, QueueListenerStatus status, ServiceBusSettlementMetrics metrics) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        var transport = $"Transport AzureServiceBus ({client.FullyQualifiedNamespace})";
+        if (client.IsClosed)
         {
-            await sending.GetAsync(cancellationToken).ConfigureAwait(false);
-            await receiving.GetAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (QueueUnavailableException ex)
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, ex.Message);
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, $"{transport}: the client is closed."));
         }
 
-        var problems = listeners.Problems();
-        return problems.Count > 0
-            ? new HealthCheckResult(context.Registration.FailureStatus, $"Broker connections are open; not receiving from {string.Join("; ", problems)}")
-            : HealthCheckResult.Healthy($"Broker connections are open; receiving from {string.Join(", ", listeners.Receiving().DefaultIfEmpty("no queue yet"))}.");
+        var problems = status.Problems().Concat(status.SendProblems().Select(p => $"sending to {p}")).ToList();
+        var lockLost = metrics.LockLostTotal == 0 ? "" : $" {metrics.LockLostTotal} settlements came after their lock was lost.";
+        return Task.FromResult(problems.Count > 0
+            ? new HealthCheckResult(context.Registration.FailureStatus, $"{transport}: not working for {string.Join("; ", problems)}.{lockLost}")
+            : HealthCheckResult.Healthy(
+                $"{transport}: receiving from {string.Join(", ", status.Receiving().DefaultIfEmpty("no queue yet"))}.{lockLost}"));
     }
 }

@@ -3,16 +3,32 @@ using System.ComponentModel.DataAnnotations;
 namespace Crm.Integration.Connectors.ServiceBus;
 
 /// <summary>
-/// How to reach the AMQP 1.0 broker: Azure Service Bus in production, the local RabbitMQ node in development and tests.
-/// Bound from the <c>ServiceBus</c> configuration section.
+/// How to reach the broker: Azure Service Bus through Microsoft's client in production
+/// (<see cref="ServiceBusTransport.AzureServiceBus"/>), the local RabbitMQ node through the AMQP 1.0 client in development
+/// and tests (<see cref="ServiceBusTransport.Amqp"/>). Bound from the <c>ServiceBus</c> configuration section.
 /// </summary>
 public sealed class ServiceBusOptions
 {
     public const string SectionName = "ServiceBus";
 
-    /// <summary>Broker host name, e.g. <c>mynamespace.servicebus.windows.net</c> or <c>127.0.0.1</c>. No default: a host
-    /// without it does not start, instead of quietly looking for a broker on localhost.</summary>
-    [Required(ErrorMessage = "ServiceBus:Host is not set (the broker's host name; 127.0.0.1 for the local RabbitMQ).")]
+    /// <summary>Which client speaks to the broker; <see cref="ServiceBusTransport.Amqp"/> unless set.</summary>
+    public ServiceBusTransport Transport { get; set; } = ServiceBusTransport.Amqp;
+
+    /// <summary>
+    /// Azure transport: the namespace, e.g. <c>mynamespace.servicebus.windows.net</c>, reached with the host's token
+    /// credential (managed identity in Azure, <c>DefaultAzureCredential</c> elsewhere). Used when
+    /// <see cref="ConnectionString"/> is empty.
+    /// </summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>
+    /// Azure transport: a Service Bus connection string (shared access key). Wins over
+    /// <see cref="FullyQualifiedNamespace"/>; <c>UseDevelopmentEmulator=true</c> in it connects without TLS to a local endpoint.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>AMQP transport: the broker's host name, e.g. <c>127.0.0.1</c>. No default: a host without it does not
+    /// start, instead of quietly looking for a broker on localhost (required for that transport only).</summary>
     public string Host { get; set; } = string.Empty;
 
     /// <summary>AMQP port: 5671 with TLS (Service Bus), 5672 without.</summary>
@@ -22,12 +38,10 @@ public sealed class ServiceBusOptions
     /// <summary>Use amqps (TLS). Service Bus requires it.</summary>
     public bool UseTls { get; set; }
 
-    /// <summary>SASL PLAIN user name: the shared access policy name on Service Bus.</summary>
-    [Required(ErrorMessage = "ServiceBus:KeyName is not set (SASL user; guest on the local RabbitMQ).")]
+    /// <summary>AMQP transport: SASL PLAIN user name (guest on the local RabbitMQ).</summary>
     public string KeyName { get; set; } = string.Empty;
 
-    /// <summary>SASL PLAIN password: the shared access key on Service Bus.</summary>
-    [Required(ErrorMessage = "ServiceBus:Key is not set (SASL password; guest on the local RabbitMQ).")]
+    /// <summary>AMQP transport: SASL PLAIN password.</summary>
     public string Key { get; set; } = string.Empty;
 
     /// <summary>

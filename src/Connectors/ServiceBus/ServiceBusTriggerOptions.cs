@@ -23,9 +23,17 @@ public sealed class ServiceBusTriggerOptions
     public int PrefetchCount { get; set; }
 
     /// <summary>
+    /// Azure transport: how long the client keeps renewing the lock of a message whose handler is still running
+    /// (Functions' default, five minutes). The AMQP transport does not renew locks.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxAutoLockRenewalDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Receiver links per queue, sharing the handlers and the credit. A link's credit is restored only when its whole
     /// window is settled (see AmqpQueueListener); with two links one keeps delivering while the other's window drains,
-    /// so batches gathered from many messages do not run dry at each window's end. Not part of host.json's schema.
+    /// so batches gathered from many messages do not run dry at each window's end. Not part of host.json's schema;
+    /// AMQP transport only.
     /// </summary>
     [Range(1, 16)]
     public int ReceiverLinks { get; set; } = 2;
