@@ -158,7 +158,7 @@ async Task<ScenarioResult> RunScenarioAsync(Scenario scenario, int index)
         traffic.Accepted,
         effects.ContactsExpected,
         effects.ContactsCorrect,
-        lost.Count + traffic.Refused,
+        lost.Count,
         Invariants.DuplicateEmails(simulator.Portal),
         stuckRows.Count,
         deadLetters,
@@ -167,7 +167,7 @@ async Task<ScenarioResult> RunScenarioAsync(Scenario scenario, int index)
         effects.Missing.Count == 0 ? recovered : null,
         traffic.BadSent,
         traffic.BadRejectedAtWebhook + Math.Min(traffic.BadForwarded, badRejectedInLedger),
-        lost.Take(5).Concat(traffic.Refused > 0 ? [$"{traffic.Refused} good events never accepted by the webhook"] : []).ToList(),
+        lost.Take(5).Select(l => Bound(l)).Concat(traffic.Refused > 0 ? [$"({traffic.Refused} good events never accepted by the webhook or the broker; their effects are among the lost)"] : []).ToList(),
         stuckRows.Take(5).Select(r => $"{Bound(r.SourceId)} {r.Status}: {Bound(r.LastError ?? "")}").ToList(),
         HubLogExcerpt(hubLogs),
         traffic.Answers) with { };

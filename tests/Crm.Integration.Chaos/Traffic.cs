@@ -21,7 +21,7 @@ internal sealed class Traffic(Uri hub, TestStack stack)
     /// <summary>Good events the hub answered 2xx for.</summary>
     public int Accepted;
 
-    /// <summary>Good events never accepted within the bound: Auth0 would keep resending them, here they count as lost.</summary>
+    /// <summary>Good events never accepted within the bound (Auth0 would keep resending them); their missing effects count as lost.</summary>
     public int Refused;
 
     /// <summary>Bad entries sent, and those the webhook answered for with a reason (counted rejected, or a 4xx).</summary>
