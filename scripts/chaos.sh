@@ -21,7 +21,7 @@ HUB_PID_FILE=$ROOT/.stack/chaos-hub.pid
 cleanup() {
   if [ -f "$HUB_PID_FILE" ]; then
     pid=$(cat "$HUB_PID_FILE")
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Crm.Integration.Functions.dll'; then kill -9 "$pid" 2>/dev/null || true; fi
+    if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'Crm.Integration.Functions.dll'; then kill -9 "$pid" 2>/dev/null || true; fi
     rm -f "$HUB_PID_FILE"
   fi
   STACK_HOME=$ROOT/.stack/chaos AMQP_PORT=$CHAOS_AMQP_PORT TABLE_PORT=$CHAOS_TABLE_PORT \
