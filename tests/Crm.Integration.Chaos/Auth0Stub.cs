@@ -44,8 +44,6 @@ internal sealed class Auth0Stub : IDisposable
 
     public string Url => _server.Url! + "/";
 
-    public int Requests => _server.LogEntries.Count();
-
     /// <summary>Both endpoints answer 503 until <see cref="Up"/>.</summary>
     public void Down() => _server.Given(Request.Create().WithPath("/*")).WithGuid(Outage).AtPriority(1)
         .RespondWith(Response.Create().WithStatusCode(503).WithBody("""{"statusCode":503,"error":"Service Unavailable"}"""));

@@ -78,7 +78,7 @@ internal sealed class ChaosWorkload
             });
         }).ToList();
         var signedUp = auth0.Events.Where(e => (string)e["data"]!["type"]! == "ss")
-            .Select(e => (UserId: (string)e["data"]!["user_id"]!, Email: Workload0Email(e)))
+            .Select(e => (UserId: (string)e["data"]!["user_id"]!, Email: EmailOf(e)))
             .DistinctBy(u => u.Email).Take(options.TaskSignups).ToList();
         var tasks = signedUp.Select((user, i) =>
         {
@@ -107,7 +107,7 @@ internal sealed class ChaosWorkload
         return new ChaosWorkload(run, auth0, emails, tasks);
 
         // The workload's emails follow its user ids: auth0|<run>-<n> is user.<run>.<n>@example.com, in whatever case.
-        static string Workload0Email(JsonObject e)
+        static string EmailOf(JsonObject e)
         {
             var userId = (string)e["data"]!["user_id"]!;
             return $"user.{userId[(userId.IndexOf('|', StringComparison.Ordinal) + 1)..].Replace('-', '.')}@example.com";

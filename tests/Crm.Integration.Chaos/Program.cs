@@ -170,7 +170,7 @@ async Task<ScenarioResult> RunScenarioAsync(Scenario scenario, int index)
         lost.Take(5).Select(l => Bound(l)).Concat(traffic.Refused > 0 ? [$"({traffic.Refused} good events never accepted by the webhook or the broker; their effects are among the lost)"] : []).ToList(),
         stuckRows.Take(5).Select(r => $"{Bound(r.SourceId)} {r.Status}: {Bound(r.LastError ?? "")}").ToList(),
         HubLogExcerpt(hubLogs),
-        traffic.Answers) with { };
+        traffic.Answers);
 }
 
 static string ReasonOf(string? error) => error is null ? "(none)" : Bound(error.Split(':', 2)[0], 40);
