@@ -26,6 +26,6 @@ public static class InspectionApi
         });
         app.MapGet("/", () => Results.Text(
             "HubSpot simulator. API: /crm/v3/objects/contacts/batch/upsert, /marketing/v3/transactional/single-email/send, " +
-            "/marketing/v3/email/send-statuses/{id}, /events/v3/send, GET /crm/v3/objects/contacts/{id}. Inspect: /_simulator/contacts, /emails, /events, /stats, /settings.\n"));
+            "/marketing/v3/email/send-statuses/{id}, /events/v3/send, GET /crm/v3/objects/contacts/{id}. Inspect: /_simulator/contacts, /emails, /events, /stats, /settings; faults: PATCH /_simulator/faults.\n"));
     }
 }

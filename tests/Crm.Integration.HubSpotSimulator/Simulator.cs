@@ -28,6 +28,7 @@ public static class Simulator
         app.MapMarketingEmailsApi();
         app.MapOAuthApi();
         app.MapInspectionApi();
+        app.MapFaultsApi();
         return app;
     }
 }

@@ -21,6 +21,10 @@ public sealed class TestStack
     /// <summary>The benchmark's stack: broker and Azurite of its own, purged after each run.</summary>
     public static readonly TestStack Benchmark = new("bench", amqpPort: 5680, tablePort: 10020);
 
+    /// <summary>The chaos suite's stack, which it kills and restarts on purpose; <c>CHAOS_AMQP_PORT</c> and <c>CHAOS_TABLE_PORT</c> move it.</summary>
+    public static readonly TestStack Chaos = new("chaos", amqpPort: PortFromEnvironment("CHAOS_AMQP_PORT", 5695),
+        tablePort: PortFromEnvironment("CHAOS_TABLE_PORT", 10035));
+
     private TestStack(string name, int amqpPort, int tablePort)
     {
         Home = Path.Combine(RepositoryPaths.Root, ".stack", name);

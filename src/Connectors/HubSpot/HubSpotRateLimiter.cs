@@ -23,6 +23,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
     private int _limit;
     private int _portalLimit;
     private int? _share;
+    private DateTimeOffset _shareValidUntil = DateTimeOffset.MaxValue;
     private readonly int _dailyLimit;
     private DateOnly _day;
     private int _dailyUsed;
@@ -131,15 +132,17 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
     }
 
     /// <summary>
-    /// This replica's share of the portal's limit (see <see cref="BudgetShare"/>); calls already in the window still
-    /// count, so a smaller share takes effect as they leave it. 0 pauses calls.
+    /// This replica's share of the portal's limit (see <see cref="BudgetShare"/>), good until <paramref name="validUntil"/>:
+    /// past it, without a newer share, calls pause, because by then the other replicas may count this one gone and take
+    /// its share. Calls already in the window still count, so a smaller share takes effect as they leave it. 0 pauses calls.
     /// </summary>
-    public void SetShare(int permits)
+    public void SetShare(int permits, DateTimeOffset validUntil)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
         lock (_lock)
         {
             _share = permits;
+            _shareValidUntil = validUntil;
             _limit = Math.Min(permits, _portalLimit);
         }
     }
@@ -243,7 +246,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             return _pausedUntil - now;
         }
 
-        if (_limit == 0)
+        if (_limit == 0 || now >= _shareValidUntil)
         {
             return SharePausedWait; // no share yet (arriving beside other replicas, or cut off from them): look again soon
         }

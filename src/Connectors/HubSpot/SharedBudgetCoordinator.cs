@@ -24,8 +24,7 @@ internal sealed class SharedBudgetCoordinator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        limiter.SetShare(0); // synchronously, before the triggers start: nothing is spent before the first share
-        var lastBeat = DateTimeOffset.MinValue;
+        limiter.SetShare(0, DateTimeOffset.MaxValue); // synchronously, before the triggers start: nothing is spent before the first share
         var share = -1;
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
         do
@@ -35,7 +34,6 @@ internal sealed class SharedBudgetCoordinator(
             try
             {
                 var beats = await register.BeatAsync(ReplicaId, limiter.DailyBudgetSpent ? today : null, stoppingToken).ConfigureAwait(false);
-                lastBeat = now;
                 if (BudgetShare.DailySpent(beats, today) && !limiter.DailyBudgetSpent)
                 {
                     limiter.Throttled("DAILY", null);
@@ -43,7 +41,9 @@ internal sealed class SharedBudgetCoordinator(
                 }
 
                 var next = BudgetShare.For(ReplicaId, beats, limiter.PortalLimit, time.GetUtcNow(), _options.ReplicaTtl, _options.Settle);
-                limiter.SetShare(next);
+                // Good while the others still count this replica live: its heartbeat (written at or after `now`) plus the
+                // TTL, less a heartbeat of margin. A beat that is late (storage slow) thus pauses calls instead of overspending.
+                limiter.SetShare(next, now + _options.ReplicaTtl - _options.HeartbeatInterval);
                 if (next != share)
                 {
                     Log.ShareChanged(logger, next, limiter.PortalLimit, beats.Count(b => now - b.LastSeen < _options.ReplicaTtl));
@@ -53,12 +53,7 @@ internal sealed class SharedBudgetCoordinator(
             catch (Exception ex) when (ex is StorageUnavailableException or StorageRefusedException)
             {
                 // Unseen for a TTL, the others take this replica's share: stop spending before that happens.
-                if (time.GetUtcNow() - lastBeat >= _options.ReplicaTtl - _options.HeartbeatInterval && share != 0)
-                {
-                    limiter.SetShare(0);
-                    share = 0;
-                }
-
+                // (The share's validity runs out on its own: see SetShare.)
                 Log.HeartbeatFailed(logger, ex.Message);
             }
         }

@@ -90,7 +90,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
             }
             catch (RequestFailedException ex)
             {
-                throw StorageFailures.Classify(ex, "Contact dates cannot be written");
+                throw _table.Failed(ex, "Contact dates cannot be written");
             }
         }
     }
@@ -112,7 +112,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
         catch (RequestFailedException ex)
         {
-            throw StorageFailures.Classify(ex, "Contact dates cannot be read");
+            throw _table.Failed(ex, "Contact dates cannot be read");
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         {
             await table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound && ex.ErrorCode != "TableNotFound")
         {
             throw new InvalidOperationException($"No ledger row {sourceId}/{channel}.", ex);
         }
@@ -147,7 +147,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         return entity?.ToRecord();
     }
 
-    private static async Task<NotificationEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    private async Task<NotificationEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
         try
         {
@@ -161,5 +161,5 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         }
     }
 
-    private static Exception Unavailable(RequestFailedException ex) => StorageFailures.Classify(ex, "The notifications ledger failed");
+    private Exception Unavailable(RequestFailedException ex) => _table.Failed(ex, "The notifications ledger failed");
 }

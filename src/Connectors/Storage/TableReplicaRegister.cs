@@ -56,7 +56,7 @@ internal sealed class TableReplicaRegister(TableServiceClient service, IOptions<
         }
         catch (RequestFailedException ex)
         {
-            throw StorageFailures.Classify(ex, "The replica register failed");
+            throw _table.Failed(ex, "The replica register failed");
         }
     }
 }

@@ -6,14 +6,14 @@ using Crm.Integration.Functions.Hosting;
 namespace Crm.Integration.Functions.Auth0Events;
 
 /// <summary>The queue trigger of <c>auth0-log-events</c>: message in, typed event to the handler, verdict back to the broker.</summary>
-internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventHandler handler, ILogger<Auth0EventsTrigger> logger)
+internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventHandler handler, TimeProvider time, ILogger<Auth0EventsTrigger> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         listener.RunAsync(QueueNames.Auth0LogEvents, HandleMessageAsync, stoppingToken);
 
     internal Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken) =>
-        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken));
+        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken), time, cancellationToken);
 
     private async Task<Settlement> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {

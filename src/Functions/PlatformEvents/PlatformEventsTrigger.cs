@@ -25,7 +25,7 @@ internal sealed class PlatformEventsTrigger(
         listener.RunAsync(QueueNames.PlatformEvents, HandleMessageAsync, stoppingToken);
 
     internal Task<Settlement> HandleMessageAsync(InboundMessage message, CancellationToken cancellationToken) =>
-        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken));
+        FailurePolicy.SettleAsync(() => HandleAsync(message, cancellationToken), time, cancellationToken);
 
     private async Task<Settlement> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {

@@ -26,6 +26,38 @@ public sealed class HubSpotRateLimiterTests
         Assert.True(limiter.AttemptAcquire().IsAcquired);
     }
 
+    /// <summary>Issue 18: a share holds only until the others could count this replica gone; the portal's header never raises it.</summary>
+    [Fact]
+    public void Share_LimitsCalls_ExpiresUnlessRenewed_AndHubSpotsMaxDoesNotUndoIt()
+    {
+        var limiter = new HubSpotRateLimiter(100, 1000, _time);
+        limiter.SetShare(2, _time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        limiter.Correct(max: 100, remaining: 98);
+
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(limiter.AttemptAcquire().IsAcquired); // the share ran out 7 s ago: paused, not 100
+        limiter.SetShare(2, _time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.Equal((2, 100), (limiter.Limit, limiter.PortalLimit));
+    }
+
+    /// <summary>Issue 18: HubSpot's remaining count holds every replica's calls; only what eats into this share's free part counts here.</summary>
+    [Fact]
+    public void Correct_RemainingOfTheWholePortal_DoesNotCountTheOtherSharesTwice()
+    {
+        var limiter = new HubSpotRateLimiter(20, 1000, _time);
+        limiter.SetShare(10, DateTimeOffset.MaxValue);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+
+        limiter.Correct(max: 20, remaining: 9); // the other replica spent its 10: this one still has 9 of its own
+        Assert.Equal(9, limiter.GetStatistics()!.CurrentAvailablePermits);
+        limiter.Correct(max: 20, remaining: 5); // someone spent 4 of this share's part: those count here
+        Assert.Equal(5, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
     [Fact]
     public async Task AcquireAsync_WaitsUntilTheOldestCallLeavesTheWindow()
     {

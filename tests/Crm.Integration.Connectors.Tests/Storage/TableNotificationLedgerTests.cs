@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -209,6 +210,32 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         Assert.Equal(1024, row.SourceId.Length);
         Assert.True(row.Type.Length <= 256 && row.LastError!.Length <= 4096);
         Assert.StartsWith("Reason: qqq", row.LastError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 14 (chaos, Azurite killed and restarted from an older save): the table was gone, and the hub answered every
+    /// message with 404 TableNotFound for ever. Now the 404 is an outage that passes: the next use creates the table again.
+    /// </summary>
+    [Fact]
+    public async Task TableGone_IsAnOutageOnce_ThenTheTableIsCreatedAgain()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("before"), CancellationToken.None);
+        await new Azure.Data.Tables.TableServiceClient(fixture.Stack.TableConnectionString).DeleteTableAsync(_table);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => ledger.AdmitAsync(Receipt("after"), CancellationToken.None));
+        var again = await Eventually.GetAsync(async () =>
+        {
+            try
+            {
+                return await ledger.AdmitAsync(Receipt("after"), CancellationToken.None);
+            }
+            catch (StorageUnavailableException)
+            {
+                return null; // Azurite may still be deleting the table: 409 TableBeingDeleted
+            }
+        }, TimeSpan.FromSeconds(30), "the table created again");
+        Assert.True(again.IsFirst);
     }
 
     /// <summary>Issue 14: a storage refusal that retrying cannot cure (400) was reported as an outage.</summary>

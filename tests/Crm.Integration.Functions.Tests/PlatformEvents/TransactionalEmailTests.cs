@@ -207,11 +207,17 @@ public sealed class TransactionalEmailTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task StorageDown_Throws_SoTheListenerAbandons_AndNothingIsSent()
+    public async Task StorageDown_IsHeldThenAbandoned_AndNothingIsSent()
     {
         _hub.Ledger.FailWith = new StorageUnavailableException("down (test)");
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => _hub.HandleAsync(CloudEvent("transactional_email", "evt-st", EmailData())));
+        var handling = _hub.HandleAsync(CloudEvent("transactional_email", "evt-st", EmailData()));
+        await Task.Delay(100);
+        Assert.False(handling.IsCompleted);
+        _hub.Time.Advance(Crm.Integration.Functions.Common.FailurePolicy.StorageOutageHold);
+        var settlement = await handling.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal((SettlementKind.Abandon, "StorageUnavailable"), (settlement.Kind, settlement.Reason));
         Assert.Empty(_hub.Email.Requests);
     }
 

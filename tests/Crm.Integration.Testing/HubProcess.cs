@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Crm.Integration.Testing;
-
-namespace Crm.Integration.Benchmark;
+namespace Crm.Integration.Testing;
 
 /// <summary>
 /// The hub as it is deployed: the Release build started as a process of its own (so that its memory and CPU are its
-/// own), configured by environment variables, sampled from <c>/proc</c>.
+/// own), configured by environment variables, sampled from <c>/proc</c>. Used by the benchmark and the chaos suite.
 /// </summary>
-internal sealed class HubProcess : IAsyncDisposable
+public sealed class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly CancellationTokenSource _stop = new();
@@ -24,6 +22,8 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>The highest resident set seen: <c>VmHWM</c> of the process, which the kernel keeps exactly.</summary>
     public long PeakRssBytes => Math.Max(_peakRssBytes, Status("VmHWM:") ?? 0);
 
@@ -38,7 +38,8 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(int port, IReadOnlyDictionary<string, string> settings)
+    /// <param name="logFile">Where the hub's console output goes, under <c>.stack/</c>.</param>
+    public static async Task<HubProcess> StartAsync(int port, IReadOnlyDictionary<string, string> settings, string logFile = "bench-hub.log")
     {
         var root = RepositoryPaths.Root;
         var start = new ProcessStartInfo("dotnet")
@@ -58,7 +59,7 @@ internal sealed class HubProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The hub did not start.");
-        var log = Path.Combine(root, ".stack", "bench-hub.log");
+        var log = Path.Combine(root, ".stack", logFile);
         _ = Task.Run(async () => await File.WriteAllTextAsync(log, await process.StandardOutput.ReadToEndAsync()));
         _ = process.StandardError.ReadToEndAsync();
         var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"));
@@ -123,6 +124,17 @@ internal sealed class HubProcess : IAsyncDisposable
         catch (IOException)
         {
             return null; // the process is gone
+        }
+    }
+
+    /// <summary>Ends the process at once with SIGKILL, as a crashed or evicted host ends: no shutdown, no settlement.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
         }
     }
 
