@@ -214,27 +214,36 @@ static List<string> HubLogExcerpt(IEnumerable<string> logs)
     return excerpt;
 }
 
-Dictionary<string, string> HubSettings(string table) => new()
+Dictionary<string, string> HubSettings(string table)
 {
-    ["Secrets:Auth0LogStreamToken"] = Drivers.LogStreamToken,
-    ["Secrets:HubSpotAccessToken"] = HubSpotToken,
-    ["HubSpot:BaseAddress"] = simulator.BaseAddress.ToString(),
-    ["HubSpot:RequestsPerTenSeconds"] = options.Limit.ToString(CultureInfo.InvariantCulture),
-    ["Storage:ConnectionString"] = stack.TableConnectionString,
-    ["Storage:NotificationsTable"] = table,
-    ["Storage:LookupsTable"] = table + "Lookups",
-    ["Storage:ContactDatesTable"] = table + "Dates",
-    ["Storage:EmailTemplatesTable"] = "ChaosTemplates",
-    ["ServiceBus:Port"] = stack.AmqpPort.ToString(CultureInfo.InvariantCulture),
-    ["Auth0:BaseAddress"] = auth0.Url,
-    ["Secrets:Auth0ManagementClientId"] = "chaos-client",
-    ["Secrets:Auth0ManagementClientSecret"] = "chaos-secret",
-    // Small batches, so that the workload makes a backlog to fault in the middle of (the quick one drains in seconds otherwise).
-    ["ContactBatching:MaxBatchSize"] = "10",
-    ["PlatformEvents:ContactWaitDelay"] = "00:00:05",
-    ["PlatformEvents:ContactWaitAttempts"] = "8",
-    ["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.200",
-};
+    var values = new Dictionary<string, string>
+    {
+        ["Secrets:Auth0LogStreamToken"] = Drivers.LogStreamToken,
+        ["Secrets:HubSpotAccessToken"] = HubSpotToken,
+        ["HubSpot:BaseAddress"] = simulator.BaseAddress.ToString(),
+        ["HubSpot:RequestsPerTenSeconds"] = options.Limit.ToString(CultureInfo.InvariantCulture),
+        ["Storage:ConnectionString"] = stack.TableConnectionString,
+        ["Storage:NotificationsTable"] = table,
+        ["Storage:LookupsTable"] = table + "Lookups",
+        ["Storage:ContactDatesTable"] = table + "Dates",
+        ["Storage:EmailTemplatesTable"] = "ChaosTemplates",
+        ["Auth0:BaseAddress"] = auth0.Url,
+        ["Secrets:Auth0ManagementClientId"] = "chaos-client",
+        ["Secrets:Auth0ManagementClientSecret"] = "chaos-secret",
+        // Small batches, so that the workload makes a backlog to fault in the middle of (the quick one drains in seconds otherwise).
+        ["ContactBatching:MaxBatchSize"] = "10",
+        ["PlatformEvents:ContactWaitDelay"] = "00:00:05",
+        ["PlatformEvents:ContactWaitAttempts"] = "8",
+        ["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.200",
+    };
+    // The hub has no local defaults (it fails closed): the broker's address and login come from the stack.
+    foreach (var (key, value) in stack.BrokerSettings())
+    {
+        values[key] = value!;
+    }
+
+    return values;
+}
 
 async Task SeedTemplateAsync()
 {

@@ -50,8 +50,9 @@ internal sealed class SharedBudgetCoordinator(
                     share = next;
                 }
             }
-            catch (Exception ex) when (ex is StorageUnavailableException or StorageRefusedException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Whatever the heartbeat met, the loop goes on: a background service that throws stops the whole host.
                 // Unseen for a TTL, the others take this replica's share: stop spending before that happens.
                 // (The share's validity runs out on its own: see SetShare.)
                 Log.HeartbeatFailed(logger, ex.Message);

@@ -15,6 +15,16 @@ internal static class StorageFailures
         return IsOutage(ex.Status) ? new StorageUnavailableException(message, ex) : new StorageRefusedException(message, ex);
     }
 
+    /// <summary>
+    /// The SDK's answer when every one of its retries failed without a response (connection refused while Azurite or
+    /// the account is down): an outage, as the chaos run's Azurite kill showed — uncaught, each message was abandoned at once.
+    /// </summary>
+    public static StorageUnavailableException Unreachable(AggregateException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new StorageUnavailableException($"Table Storage cannot be reached: {ex.InnerExceptions.LastOrDefault()?.Message ?? ex.Message}", ex);
+    }
+
     /// <summary>0 is the SDK's "no response" (connection refused, reset, DNS).</summary>
     public static bool IsOutage(int status) => status is 0 or 408 or 429 or >= 500;
 }

@@ -92,6 +92,10 @@ internal sealed class TableContactDates : IContactDates, IDisposable
             {
                 throw _table.Failed(ex, "Contact dates cannot be written");
             }
+            catch (AggregateException ex)
+            {
+                throw StorageFailures.Unreachable(ex);
+            }
         }
     }
 
@@ -113,6 +117,10 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         catch (RequestFailedException ex)
         {
             throw _table.Failed(ex, "Contact dates cannot be read");
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
         }
     }
 

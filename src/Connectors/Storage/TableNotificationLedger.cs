@@ -40,6 +40,10 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         {
             throw Unavailable(ex);
         }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
+        }
     }
 
     public async Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
@@ -80,6 +84,10 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         catch (RequestFailedException ex)
         {
             throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
         }
 
         void Set(string column, string? value)
@@ -122,6 +130,10 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
             {
                 throw Unavailable(ex);
             }
+            catch (AggregateException ex)
+            {
+                throw StorageFailures.Unreachable(ex);
+            }
         }
     }
 
@@ -137,6 +149,10 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         catch (RequestFailedException ex)
         {
             throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
         }
     }
 
@@ -158,6 +174,10 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         catch (RequestFailedException ex)
         {
             throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
         }
     }
 

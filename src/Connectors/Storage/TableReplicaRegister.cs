@@ -58,5 +58,9 @@ internal sealed class TableReplicaRegister(TableServiceClient service, IOptions<
         {
             throw _table.Failed(ex, "The replica register failed");
         }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
+        }
     }
 }
