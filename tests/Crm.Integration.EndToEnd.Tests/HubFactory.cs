@@ -25,6 +25,8 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings, Ac
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
         ["Storage:EmailTemplatesTable"] = table + "Templates",
+        // Each test hub stands for a portal of its own: hubs in one test process must not split one budget between them.
+        ["Storage:ReplicasTable"] = table + "Replicas",
         ["ServiceBus:ConnectTimeout"] = "00:00:03",
         ["ServiceBus:MinReconnectDelay"] = "00:00:00.100",
         ["ServiceBus:MaxReconnectDelay"] = "00:00:01",
