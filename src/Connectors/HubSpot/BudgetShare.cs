@@ -41,6 +41,14 @@ public static class BudgetShare
         return (portalLimit / live.Count) + (me < portalLimit % live.Count ? 1 : 0);
     }
 
+    /// <summary>
+    /// Whether a replica must arrive again, as a newcomer: its last heartbeat that got through (<paramref name="lastBeat"/>)
+    /// is so old that the others may have counted it gone and spent its share — coming back at once with the same share
+    /// would meet their calls in HubSpot's window. A heartbeat of margin, for the others' clocks and late writes.
+    /// </summary>
+    public static bool MustRejoin(DateTimeOffset? lastBeat, DateTimeOffset now, TimeSpan ttl, TimeSpan heartbeatInterval) =>
+        lastBeat is { } last && now - last >= ttl - heartbeatInterval;
+
     /// <summary>Whether any replica saw HubSpot's DAILY limit on <paramref name="today"/>.</summary>
     public static bool DailySpent(IEnumerable<ReplicaBeat> beats, DateOnly today) => beats.Any(b => b.DailySpent == today);
 }

@@ -7,7 +7,7 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// its share, the portal's limit and the live replicas it splits with. Degraded (still ready: messages wait, none is
 /// lost) while its share has run out because its heartbeats fail.
 /// </summary>
-internal sealed class HubSpotBudgetHealthCheck(HubSpotRateLimiter limiter, TimeProvider time, SharedBudgetCoordinator? coordinator = null) : IHealthCheck
+internal sealed class HubSpotBudgetHealthCheck(HubSpotRateLimiter limiter, SharedBudgetStatus status, TimeProvider time) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -15,7 +15,7 @@ internal sealed class HubSpotBudgetHealthCheck(HubSpotRateLimiter limiter, TimeP
         {
             ["share"] = limiter.Limit,
             ["portalLimit"] = limiter.PortalLimit,
-            ["liveReplicas"] = coordinator?.LiveReplicas ?? 1,
+            ["liveReplicas"] = status.LiveReplicas,
         };
         var description = $"{limiter.Limit} of {limiter.PortalLimit} calls per 10 s";
         return Task.FromResult(time.GetUtcNow() >= limiter.ShareValidUntil

@@ -47,10 +47,10 @@ public static class HubSpotServiceCollectionExtensions
                 "a replica counted gone sooner may still have calls in HubSpot's window, and the others would spend them again.");
         if (configuration.GetValue(SharedBudgetOptions.SectionName + ":" + nameof(SharedBudgetOptions.Enabled), defaultValue: true))
         {
-            services.AddSingleton<SharedBudgetCoordinator>();
-            services.AddHostedService(provider => provider.GetRequiredService<SharedBudgetCoordinator>());
+            services.AddHostedService<SharedBudgetCoordinator>();
         }
 
+        services.AddSingleton<SharedBudgetStatus>();
         services.AddHealthChecks().AddCheck<HubSpotBudgetHealthCheck>("hubspot-budget", tags: ["ready"]);
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();

@@ -13,6 +13,7 @@ namespace Crm.Integration.Connectors.HubSpot;
 internal sealed class SharedBudgetCoordinator(
     HubSpotRateLimiter limiter,
     IReplicaRegister register,
+    SharedBudgetStatus status,
     IOptions<SharedBudgetOptions> options,
     TimeProvider time,
     ILogger<SharedBudgetCoordinator> logger) : BackgroundService
@@ -22,15 +23,12 @@ internal sealed class SharedBudgetCoordinator(
     /// <summary>This process among the replicas: unique even for two processes of one container.</summary>
     public string ReplicaId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>The replicas, this one included, that the last heartbeat found live.</summary>
-    public int LiveReplicas => Volatile.Read(ref _liveReplicas);
-
-    private int _liveReplicas = 1;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         limiter.SetShare(0, DateTimeOffset.MaxValue); // synchronously, before the triggers start: nothing is spent before the first share
         var share = -1;
+        DateTimeOffset? firstSeen = null, lastBeat = null;
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
         do
         {
@@ -38,7 +36,13 @@ internal sealed class SharedBudgetCoordinator(
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             try
             {
-                var beats = await register.BeatAsync(ReplicaId, limiter.DailyBudgetSpent ? today : null, stoppingToken).ConfigureAwait(false);
+                if (firstSeen is null || BudgetShare.MustRejoin(lastBeat, now, _options.ReplicaTtl, _options.HeartbeatInterval))
+                {
+                    firstSeen = now; // others may have counted this replica gone: it waits to settle like a newcomer
+                }
+
+                var beats = await register.BeatAsync(ReplicaId, firstSeen.Value, limiter.DailyBudgetSpent ? today : null, stoppingToken).ConfigureAwait(false);
+                lastBeat = now;
                 if (BudgetShare.DailySpent(beats, today) && !limiter.DailyBudgetSpent)
                 {
                     limiter.Throttled("DAILY", null);
@@ -49,10 +53,10 @@ internal sealed class SharedBudgetCoordinator(
                 // Good until the others may count this replica gone, less HubSpot's window for its last calls to leave it:
                 // a beat that is late (storage slow) pauses calls instead of overspending.
                 limiter.SetShare(next, now + _options.ShareValidFor);
-                Volatile.Write(ref _liveReplicas, beats.Count(b => now - b.LastSeen < _options.ReplicaTtl));
+                status.LiveReplicas = beats.Count(b => now - b.LastSeen < _options.ReplicaTtl);
                 if (next != share)
                 {
-                    Log.ShareChanged(logger, next, limiter.PortalLimit, LiveReplicas);
+                    Log.ShareChanged(logger, next, limiter.PortalLimit, status.LiveReplicas);
                     share = next;
                 }
             }

@@ -8,6 +8,9 @@ namespace Crm.Integration.Connectors.Storage;
 /// </summary>
 public interface IReplicaRegister
 {
-    /// <summary>Writes this replica's heartbeat (and the day it saw HubSpot's DAILY limit, if it did) and returns every replica's.</summary>
-    Task<IReadOnlyList<ReplicaBeat>> BeatAsync(string replicaId, DateOnly? dailySpent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes this replica's heartbeat — since when it has been live (<paramref name="firstSeen"/>) and the day it saw
+    /// HubSpot's DAILY limit, if it did — and returns every replica's.
+    /// </summary>
+    Task<IReadOnlyList<ReplicaBeat>> BeatAsync(string replicaId, DateTimeOffset firstSeen, DateOnly? dailySpent, CancellationToken cancellationToken);
 }

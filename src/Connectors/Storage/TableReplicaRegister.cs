@@ -15,20 +15,17 @@ internal sealed class TableReplicaRegister(TableServiceClient service, IOptions<
     private static readonly TimeSpan Forgotten = TimeSpan.FromHours(1);
 
     private readonly LazyTable _table = new(service, options.Value.ReplicasTable);
-    private DateTimeOffset? _firstSeen;
-
-    public async Task<IReadOnlyList<ReplicaBeat>> BeatAsync(string replicaId, DateOnly? dailySpent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReplicaBeat>> BeatAsync(string replicaId, DateTimeOffset firstSeen, DateOnly? dailySpent, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        _firstSeen ??= now;
         try
         {
             await table.UpsertEntityAsync(
                 new TableEntity(Partition, TableKey.Encode(replicaId))
                 {
                     ["ReplicaId"] = replicaId,
-                    ["FirstSeen"] = _firstSeen.Value,
+                    ["FirstSeen"] = firstSeen,
                     ["LastSeen"] = now,
                     ["DailySpent"] = dailySpent?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 },

@@ -65,6 +65,29 @@ public sealed class BudgetShareTests
         Assert.Equal(0, BudgetShare.For("a", [Beat("a", T0, now - Ttl), Beat("b", T0, now)], 100, now, Ttl, Settle));
     }
 
+    [Theory]
+    [InlineData(null, 0.0, false)] // the first heartbeat: a newcomer anyway
+    [InlineData(0.0, 5.0, false)]
+    [InlineData(0.0, 14.9, false)]
+    [InlineData(0.0, 15.0, true)] // TTL 20 s less a heartbeat of 5 s: the others may count it gone
+    [InlineData(0.0, 60.0, true)]
+    public void MustRejoin_OnceTheLastHeartbeatThatGotThroughIsNearlyATtlOld(double? lastBeatAt, double nowAt, bool expected)
+    {
+        DateTimeOffset? lastBeat = lastBeatAt is { } at ? T0.AddSeconds(at) : null;
+
+        Assert.Equal(expected, BudgetShare.MustRejoin(lastBeat, T0.AddSeconds(nowAt), Ttl, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void AReplicaBackFromAnOutage_WithAFreshFirstSeen_SpendsNothingUntilSettled()
+    {
+        // The coordinator restarts FirstSeen when MustRejoin: the replica then counts as one arriving beside the other.
+        var back = T0 + TimeSpan.FromMinutes(5);
+        var beats = new[] { Beat("a", T0, back), Beat("b", back, back) };
+
+        Assert.Equal((50, 0), (BudgetShare.For("a", beats, 100, back, Ttl, Settle), BudgetShare.For("b", beats, 100, back, Ttl, Settle)));
+    }
+
     [Fact]
     public void DailySpent_ByAnyReplicaToday_CountsForAll_YesterdaysDoesNot()
     {

@@ -33,7 +33,7 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         // Stopped without a word, as kill -9 would: its heartbeats just end.
         await second.StopAsync(CancellationToken.None);
         var killedAt = System.Diagnostics.Stopwatch.StartNew();
-        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 20), TimeSpan.FromSeconds(10), "the survivor to take the whole limit");
+        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 20), Fast.ReplicaTtl + TimeSpan.FromSeconds(5), "the survivor to take the whole limit");
         Assert.True(killedAt.Elapsed <= Fast.ReplicaTtl + Fast.HeartbeatInterval + TimeSpan.FromSeconds(2), $"freed after {killedAt.Elapsed}");
         await first.StopAsync(CancellationToken.None);
     }
@@ -74,7 +74,7 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
             new TableServiceClient(connectionString ?? fixture.Stack.TableConnectionString, clientOptions),
             Options.Create(new StorageOptions { ReplicasTable = _table }),
             TimeProvider.System);
-        var coordinator = new SharedBudgetCoordinator(limiter, register, Options.Create(Fast), TimeProvider.System, NullLogger<SharedBudgetCoordinator>.Instance);
+        var coordinator = new SharedBudgetCoordinator(limiter, register, new SharedBudgetStatus(), Options.Create(Fast), TimeProvider.System, NullLogger<SharedBudgetCoordinator>.Instance);
         return (coordinator, limiter);
     }
 }
