@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Crm.Integration.Connectors.Diagnostics;
-using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Logs;
@@ -42,7 +41,8 @@ internal static class HubTelemetryRegistration
 
         // Log lines carry the trace and span ids of the work they describe (console: as a scope; OTLP: as fields).
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        // Named, so that the console logger's legacy options (IncludeScopes false) do not overwrite the formatter's.
+        builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeScopes = true;

@@ -44,7 +44,8 @@ public sealed class TelemetryCapture
         {
             foreach (var record in batch)
             {
-                var text = new StringBuilder().Append(record.CategoryName).Append(' ').Append(record.FormattedMessage ?? record.Body);
+                var text = new StringBuilder().Append("trace=").Append(record.TraceId.ToHexString()).Append(" span=").Append(record.SpanId.ToHexString())
+                    .Append(' ').Append(record.CategoryName).Append(' ').Append(record.FormattedMessage ?? record.Body);
                 foreach (var (key, value) in record.Attributes ?? [])
                 {
                     text.Append(' ').Append(key).Append('=').Append(value);

@@ -44,6 +44,10 @@ public sealed class TelemetryEndToEndTests(TelemetryHubFixture hub)
         var call = Assert.Single(trace, s => s.Kind == ActivityKind.Client && Tag(s, "url.full")?.Contains("contacts/batch/upsert", StringComparison.Ordinal) == true);
         Assert.True(Descends(call, batch, trace), "the HTTP call to HubSpot is under the batch span");
         Assert.Equal(200, call.GetTagItem("http.response.status_code"));
+        // Log lines carry the ids too: the webhook's, and the queue trigger's on the other side of the queue.
+        Assert.Contains(hub.Telemetry.Logs, log => log.StartsWith($"trace={webhook.TraceId} span={webhook.SpanId}", StringComparison.Ordinal));
+        var consumerSide = trace.Where(s => Descends(s, process, trace)).Select(s => $"trace={s.TraceId} span={s.SpanId} ").ToList();
+        Assert.Contains(hub.Telemetry.Logs, log => consumerSide.Any(ids => log.StartsWith(ids, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -139,6 +143,33 @@ public sealed class TelemetryEndToEndTests(TelemetryHubFixture hub)
 
         Assert.NotEmpty(hub.Telemetry.Logs);
         Assert.All(hub.Telemetry.Logs, log => AssertNoPersonalData("log", log));
+    }
+
+    [Fact]
+    public async Task Metrics_AfterALogin_ThePrometheusEndpointServesTheDocumentedNames()
+    {
+        var run = LogStreamRequests.RunId();
+        using (var response = await hub.Client.SendAsync(LogStreamRequests.Post(Delivery(Login($"{run}-login", $"zebulon-{run}@example.com")))))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => (await hub.Ledger.FindAsync($"{run}-login", "auth0", CancellationToken.None))?.Status == NotificationStatus.Delivered,
+            Patience, "the login delivered");
+        var scrape = await hub.Client.GetStringAsync("/metrics");
+
+        // The README's names, as Prometheus sees them: the scrape endpoint is what run.sh shows.
+        foreach (var series in new[]
+        {
+            "crm_auth0_log_stream_entries_total{", "crm_events_outcomes_total{", "crm_events_delivery_latency_seconds_bucket{",
+            "crm_queue_time_on_queue_seconds_bucket{", "crm_hubspot_calls_total{", "crm_hubspot_batch_size_bucket{",
+            "crm_hubspot_budget_in_use{", "crm_hubspot_budget_limit{",
+        })
+        {
+            Assert.Contains(series, scrape, StringComparison.Ordinal);
+        }
+
+        AssertNoPersonalData("the scrape", scrape);
     }
 
     private static void AssertNoPersonalData(string where, string text)

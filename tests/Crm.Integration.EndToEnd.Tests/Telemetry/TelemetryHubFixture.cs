@@ -31,6 +31,7 @@ public sealed class TelemetryHubFixture : IAsyncLifetime
         HubSpot = await RunningSimulator.StartAsync(o => o.AccessToken = HubFactory.HubSpotToken);
         var settings = HubFactory.SettingsFor(TestStack.Shared, TestStack.Shared, $"E2eOtel{Guid.NewGuid():N}"[..24], HubSpot.BaseAddress);
         settings["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.100";
+        settings["Telemetry:PrometheusEndpoint"] = "true";
         Factory = new HubFactory(settings, Telemetry.AddTo);
         Client = Factory.CreateClient();
         Raw = await RawAmqp.ConnectAsync(TestStack.Shared);
