@@ -44,6 +44,8 @@ public sealed class TelemetryEndToEndTests(TelemetryHubFixture hub)
         var call = Assert.Single(trace, s => s.Kind == ActivityKind.Client && Tag(s, "url.full")?.Contains("contacts/batch/upsert", StringComparison.Ordinal) == true);
         Assert.True(Descends(call, batch, trace), "the HTTP call to HubSpot is under the batch span");
         Assert.Equal(200, call.GetTagItem("http.response.status_code"));
+        // The Azure SDKs' own spans (Azure.Experimental.EnableActivitySource): the ledger's writes, under the handling.
+        Assert.Contains(trace, s => s.Source.Name.StartsWith("Azure.Data.Tables", StringComparison.Ordinal) && Descends(s, handling, trace));
         // Log lines carry the ids too: the webhook's, and the queue trigger's on the other side of the queue.
         Assert.Contains(hub.Telemetry.Logs, log => log.StartsWith($"trace={webhook.TraceId} span={webhook.SpanId}", StringComparison.Ordinal));
         var consumerSide = trace.Where(s => Descends(s, process, trace)).Select(s => $"trace={s.TraceId} span={s.SpanId} ").ToList();
