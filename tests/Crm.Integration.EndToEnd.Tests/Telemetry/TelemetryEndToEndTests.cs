@@ -127,6 +127,9 @@ public sealed class TelemetryEndToEndTests(TelemetryHubFixture hub)
         await Eventually.TrueAsync(async () => (await hub.Ledger.FindAsync($"{run}-login", "auth0", CancellationToken.None))?.Status == NotificationStatus.Delivered,
             Patience, "the login delivered");
         Assert.Single(hub.HubSpot.Portal.Emails, e => e.To == email);
+        var metrics = hub.Telemetry.CollectMetrics(hub.Factory.Services);
+        Assert.True(Sum(metrics, HubMetrics.EmailSendResults, ("send_result", "SENT")) >= 1, "the email's final sendResult counted");
+        Assert.True(Sum(metrics, HubMetrics.HubSpotCalls, ("endpoint", "emails.single_send"), ("status", 200)) >= 1, "the send call counted");
 
         var spans = hub.Telemetry.Spans;
         Assert.Contains(spans, s => s.DisplayName == "hubspot email send");
