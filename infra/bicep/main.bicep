@@ -53,10 +53,10 @@ param webhookConcurrentRequests int = 50
 @maxValue(1)
 param consumerMinReplicas int = 1
 
-@description('Consumer replicas at most. Bounded to 1: replicas would each spend the whole HubSpot budget until it is shared across processes (a later issue raises this bound).')
+@description('Consumer replicas at most. They split one HubSpot budget (heartbeats in the Replicas table), so more add availability and CPU, not HubSpot throughput: one replica already drains at the budget. Bounded to 5: each waits a heartbeat and HubSpot window before it spends, and holds messages its share serves later.')
 @minValue(1)
-@maxValue(1)
-param consumerMaxReplicas int = 1
+@maxValue(5)
+param consumerMaxReplicas int = 2
 
 @description('Object ids of the platform services that publish to platform-events; each gets Azure Service Bus Data Sender on that queue only.')
 param platformPublisherPrincipalIds string[] = []

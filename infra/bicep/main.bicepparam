@@ -30,9 +30,9 @@ param webhookMinReplicas = 1
 param webhookMaxReplicas = 5
 param webhookConcurrentRequests = 50
 
-// Consumer replicas: 1 at most until the HubSpot budget is shared across replicas; 0 at rest scales to zero.
+// Consumer replicas: they split one HubSpot budget, so a second adds availability, not HubSpot throughput; 0 at rest scales to zero.
 param consumerMinReplicas = 1
-param consumerMaxReplicas = 1
+param consumerMaxReplicas = 2
 
 // Object ids of the platform services that publish events (Azure Service Bus Data Sender on platform-events).
 param platformPublisherPrincipalIds = []

@@ -14,6 +14,7 @@ internal sealed record BenchmarkSettings(
     int BaselineSeconds = 60,
     int PacedRate = 5_000,
     int PacedSeconds = 6,
+    int Replicas = 1,
     string Output = "bench-results")
 {
     /// <summary>
@@ -41,6 +42,7 @@ internal sealed record BenchmarkSettings(
                 "--baseline-seconds" => settings with { BaselineSeconds = Int() },
                 "--paced-rate" => settings with { PacedRate = Int() },
                 "--paced-seconds" => settings with { PacedSeconds = Int() },
+                "--replicas" => settings with { Replicas = Int() },
                 "--output" => settings with { Output = value },
                 "--hub-setting" when value.Split('=', 2) is [var key, var setting] => settings with
                 {

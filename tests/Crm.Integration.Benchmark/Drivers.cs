@@ -16,6 +16,33 @@ internal static class Drivers
     /// Two rounds of one small delivery per sender (logins of warm-up users, outside the workload), so that the timed
     /// ingest meets a hub that has compiled its webhook path and opened its connections, as Auth0's traffic does.
     /// </summary>
+    /// <summary>Until every replica's <c>hubspot-budget</c> health check shows a share and the shares add up to the limit.</summary>
+    public static async Task SharesSettledAsync(IReadOnlyList<Uri> replicas, int limit)
+    {
+        using var http = new HttpClient();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var shares = await Task.WhenAll(replicas.Select(async replica =>
+            {
+                using var response = await http.GetAsync(new Uri(replica, "/api/health/ready")); // 503 too has the checks
+                var ready = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                return (int)ready["checks"]!["hubspot-budget"]!["data"]!["share"]!;
+            }));
+            if (shares.All(share => share > 0) && shares.Sum() == limit)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"Budget shares not settled after 2 min: {string.Join(", ", shares)} of {limit}.");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
     public static async Task WarmUpAsync(Uri hub, string run, int senders)
     {
         using var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromMinutes(1) };

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Crm.Integration.Testing;
 
 /// <summary>
-/// The hub as it is deployed: the Release build started as a process of its own (so that its memory and CPU are its
-/// own), configured by environment variables, sampled from <c>/proc</c>. Used by the benchmark and the chaos suite.
+/// The hub as it is deployed: its build (the configuration the tests were built in) started as a process of its own (so that its memory and CPU are its
+/// own), configured by environment variables, sampled from <c>/proc</c>. Used by the benchmark, the chaos suite and the several-replica tests.
 /// </summary>
 public sealed class HubProcess : IAsyncDisposable
 {
@@ -48,7 +48,7 @@ public sealed class HubProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(root, "src", "Functions", "bin", "Release", "net10.0", "Crm.Integration.Functions.dll"));
+        start.ArgumentList.Add(Path.Combine(root, "src", "Functions", "bin", RepositoryPaths.Configuration, "net10.0", "Crm.Integration.Functions.dll"));
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(Path.Combine(root, "src", "Functions"));
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";

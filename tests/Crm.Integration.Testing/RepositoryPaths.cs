@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Crm.Integration.Testing;
 
 /// <summary>Where the repository and the shared fixtures are, wherever the tests run from.</summary>
@@ -10,6 +12,10 @@ public static class RepositoryPaths
         Environment.GetEnvironmentVariable("CRM_SHARED_DIR") is { Length: > 0 } configured
             ? configured
             : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    /// <summary>The build configuration these tests were built in (Debug in the suite, Release in the benchmark): the hub process started beside them is the same build.</summary>
+    public static string Configuration { get; } =
+        typeof(RepositoryPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     public static string Auth0Fixtures => Path.Combine(Shared, "fixtures", "auth0");
 

@@ -4,8 +4,8 @@
 //   any number of replicas, and its answers are not slowed by a drain on the same cores (the benchmark measured the
 //   webhook's p99 at 40 ms alone and 117 ms beside a 100,000-event drain).
 // - consumers: the queue triggers, scaled by KEDA's azure-servicebus scaler on queue length. Their replicas share one
-//   HubSpot budget per portal, which the hub does not yet split across processes, so at most one replica runs until
-//   the budget is shared (maxReplicas is bounded to 1 in main.bicep).
+//   HubSpot budget per portal, split between them through heartbeats in the Replicas table (the hub's README,
+//   "Several replicas, one HubSpot budget"); a few add availability, not HubSpot throughput (main.bicep bounds them to 5).
 // Every endpoint is an environment setting; no secret is: the hub reads its secrets from Key Vault as its identity.
 
 @description('Azure region of the environment and the apps.')

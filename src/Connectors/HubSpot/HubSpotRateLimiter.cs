@@ -144,6 +144,18 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         }
     }
 
+    /// <summary>When this replica's share runs out unless renewed (see <see cref="SetShare"/>).</summary>
+    public DateTimeOffset ShareValidUntil
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _shareValidUntil;
+            }
+        }
+    }
+
     /// <summary>
     /// This replica's share of the portal's limit (see <see cref="BudgetShare"/>), good until <paramref name="validUntil"/>:
     /// past it, without a newer share, calls pause, because by then the other replicas may count this one gone and take

@@ -46,11 +46,16 @@ public static class HubSpotServiceCollectionExtensions
         });
         services.AddSingleton<IHubSpotBudget>(provider => provider.GetRequiredService<HubSpotRateLimiter>());
         // Before the queue triggers (registered later): hosted services start in order, and no call may go before the first share.
-        services.AddValidatedOptions<SharedBudgetOptions, SharedBudgetOptionsValidator>(configuration.GetSection(SharedBudgetOptions.SectionName));
+        services.AddValidatedOptions<SharedBudgetOptions, SharedBudgetOptionsValidator>(configuration.GetSection(SharedBudgetOptions.SectionName))
+            .Validate(o => o.ReplicaTtl >= o.MinimumTtl, $"{SharedBudgetOptions.SectionName}:{nameof(SharedBudgetOptions.ReplicaTtl)} must be at least HubSpot's 10 s window plus two heartbeat intervals: " +
+                "a replica counted gone sooner may still have calls in HubSpot's window, and the others would spend them again.");
         if (configuration.GetValue(SharedBudgetOptions.SectionName + ":" + nameof(SharedBudgetOptions.Enabled), defaultValue: true))
         {
-            services.AddHostedService<SharedBudgetCoordinator>();
+            services.AddSingleton<SharedBudgetCoordinator>();
+            services.AddHostedService(provider => provider.GetRequiredService<SharedBudgetCoordinator>());
         }
+
+        services.AddHealthChecks().AddCheck<HubSpotBudgetHealthCheck>("hubspot-budget", tags: ["ready"]);
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
         services.AddTransient<HubSpotCallMetricsHandler>();

@@ -22,6 +22,11 @@ internal sealed class SharedBudgetCoordinator(
     /// <summary>This process among the replicas: unique even for two processes of one container.</summary>
     public string ReplicaId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>The replicas, this one included, that the last heartbeat found live.</summary>
+    public int LiveReplicas => Volatile.Read(ref _liveReplicas);
+
+    private int _liveReplicas = 1;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         limiter.SetShare(0, DateTimeOffset.MaxValue); // synchronously, before the triggers start: nothing is spent before the first share
@@ -41,12 +46,13 @@ internal sealed class SharedBudgetCoordinator(
                 }
 
                 var next = BudgetShare.For(ReplicaId, beats, limiter.PortalLimit, time.GetUtcNow(), _options.ReplicaTtl, _options.Settle);
-                // Good while the others still count this replica live: its heartbeat (written at or after `now`) plus the
-                // TTL, less a heartbeat of margin. A beat that is late (storage slow) thus pauses calls instead of overspending.
-                limiter.SetShare(next, now + _options.ReplicaTtl - _options.HeartbeatInterval);
+                // Good until the others may count this replica gone, less HubSpot's window for its last calls to leave it:
+                // a beat that is late (storage slow) pauses calls instead of overspending.
+                limiter.SetShare(next, now + _options.ShareValidFor);
+                Volatile.Write(ref _liveReplicas, beats.Count(b => now - b.LastSeen < _options.ReplicaTtl));
                 if (next != share)
                 {
-                    Log.ShareChanged(logger, next, limiter.PortalLimit, beats.Count(b => now - b.LastSeen < _options.ReplicaTtl));
+                    Log.ShareChanged(logger, next, limiter.PortalLimit, LiveReplicas);
                     share = next;
                 }
             }

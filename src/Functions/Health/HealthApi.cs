@@ -30,11 +30,45 @@ internal static class HealthApi
             json.WriteString("status", entry.Status.ToString());
             json.WriteString("description", entry.Description);
             json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Data.Count > 0)
+            {
+                json.WriteStartObject("data");
+                foreach (var (key, value) in entry.Data)
+                {
+                    WriteValue(json, key, value);
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
         json.WriteEndObject();
         await json.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks report counts and words only: numbers stay numbers, anything else is written as text.</summary>
+    private static void WriteValue(Utf8JsonWriter json, string key, object value)
+    {
+        switch (value)
+        {
+            case int number:
+                json.WriteNumber(key, number);
+                break;
+            case long number:
+                json.WriteNumber(key, number);
+                break;
+            case double number:
+                json.WriteNumber(key, number);
+                break;
+            case bool flag:
+                json.WriteBoolean(key, flag);
+                break;
+            default:
+                json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
     }
 }

@@ -11,7 +11,9 @@ namespace Crm.Integration.Connectors.Tests.HubSpot;
 [Collection(SharedStackCollection.Name)]
 public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
 {
-    private static readonly SharedBudgetOptions Fast = new() { HeartbeatInterval = TimeSpan.FromMilliseconds(200), ReplicaTtl = TimeSpan.FromSeconds(1) };
+    // Quick heartbeats; the shortest TTL the options allow (HubSpot's window and two heartbeats): a TTL of one second was
+    // missed under the whole suite's load, a replica seeing its own heartbeat stale and taking nothing.
+    private static readonly SharedBudgetOptions Fast = new() { HeartbeatInterval = TimeSpan.FromMilliseconds(250), ReplicaTtl = TimeSpan.FromSeconds(10.5) };
     private readonly string _table = $"Replicas{Guid.NewGuid():N}"[..24];
 
     [Fact]

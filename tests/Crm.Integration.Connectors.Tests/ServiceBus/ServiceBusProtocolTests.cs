@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Amqp;
 using Amqp.Framing;
 using Amqp.Listener;
 using Amqp.Types;
 using Crm.Integration.Connectors.ServiceBus;
+using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +26,7 @@ public sealed class ServiceBusProtocolTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         _host = new ContainerHost(new Address($"amqp://RootManageSharedAccessKey:c2VjcmV0@127.0.0.1:{port}"));
         _host.Open();
         _host.RegisterMessageSource(Queue, _queue);
@@ -115,12 +114,6 @@ public sealed class ServiceBusProtocolTests : IAsyncLifetime
         Properties = new Properties { MessageId = id },
     };
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     /// <summary>A queue that hands out messages to whichever link asks and records every settlement.</summary>
     private sealed class FakeServiceBusQueue : IMessageSource

@@ -19,7 +19,7 @@ public sealed class OAuthAzurite : IAsyncLifetime
 
     public X509Certificate2 Certificate { get; } = SelfSigned();
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePorts.Next();
 
     /// <summary>The table endpoint of Azurite's development account, path style as Azurite serves it.</summary>
     public Uri TableEndpoint => new($"https://127.0.0.1:{Port}/devstoreaccount1");
@@ -93,12 +93,6 @@ public sealed class OAuthAzurite : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static X509Certificate2 SelfSigned()
     {
