@@ -18,6 +18,10 @@ dotnet build Crm.Integration.sln -c Release --nologo -v quiet
 # Azurite, RabbitMQ with guest/guest, 127.0.0.1:7071 — are in src/Functions/appsettings.Development.json.
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
+# The Prometheus scrape endpoint (GET /metrics) is on locally; traces and logs go to an OTLP backend when
+# OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Telemetry").
+export Telemetry__PrometheusEndpoint=${Telemetry__PrometheusEndpoint:-true}
+
 # The webhook refuses to start without a token (fail closed); locally a fixed one is used unless you set your own.
 export Secrets__Auth0LogStreamToken=${Secrets__Auth0LogStreamToken:-local-dev-token}
 
@@ -48,6 +52,7 @@ echo "[run] send a sample: curl -i -H \"Authorization: $Secrets__Auth0LogStreamT
 echo "[run] publish platform events (another terminal): node scripts/tools/publish-event.mjs --file samples/platform-events/transactional-email.json"
 echo "[run]                                            node scripts/tools/publish-event.mjs --file samples/platform-events/task-signup.json"
 echo "[run] then look at $HubSpot__BaseAddress/_simulator/emails and /_simulator/contacts"
+echo "[run] metrics: curl -s http://127.0.0.1:7071/metrics | grep '^crm_'   (traces: set OTEL_EXPORTER_OTLP_ENDPOINT)"
 echo "[run] admin page: http://127.0.0.1:7071/admin/ — sign in with an access token from $AdminApi__Authority"
 if [ -n "$issuer" ]; then
   echo "[run]   get one (local issuer; role writer | reader):"

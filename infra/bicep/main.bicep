@@ -70,6 +70,9 @@ param storageSku string = 'Standard_LRS'
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Where the alert rules (HubSpot 429s, dead letters, queue lag, email send failures) mail to; empty: portal only.')
+param alertEmail string = ''
+
 // HubSpot's published limits for private apps, per tier: calls per rolling 10 s and per day.
 var hubSpotBudgets = {
   Starter: { perTenSeconds: 100, daily: 250000 }
@@ -88,6 +91,7 @@ var namePrefix = 'crm-${environmentName}'
 var hubIdentityName = '${namePrefix}-hub-id'
 var scalerIdentityName = '${namePrefix}-scaler-id'
 var workspaceName = '${namePrefix}-logs'
+var appInsightsName = '${namePrefix}-appi'
 var tags = { application: 'crm-integration', environment: environmentName }
 
 module identity 'modules/identity.bicep' = {
@@ -101,8 +105,28 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     workspaceName: workspaceName
-    appInsightsName: '${namePrefix}-appi'
+    appInsightsName: appInsightsName
+    hubIdentityName: hubIdentityName
     retentionInDays: logRetentionInDays
+  }
+  dependsOn: [identity]
+}
+
+// Read once the monitoring module has made it: the apps get its connection string (an address; it authenticates nothing).
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+  dependsOn: [monitoring]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    serviceBusNamespaceId: serviceBus.outputs.namespaceId
+    alertEmail: alertEmail
   }
 }
 
@@ -145,6 +169,7 @@ module containerApps 'modules/containerapps.bicep' = {
     namePrefix: namePrefix
     tags: tags
     workspaceName: workspaceName
+    appInsightsConnectionString: appInsights.properties.ConnectionString
     hubIdentityId: identity.outputs.hubIdentityId
     hubClientId: identity.outputs.hubClientId
     scalerIdentityId: identity.outputs.scalerIdentityId

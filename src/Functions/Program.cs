@@ -14,6 +14,7 @@ using Crm.Integration.Functions.TemplatesAdmin;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddHostJson();
+builder.AddHubTelemetry();
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
 builder.Services.AddProblemDetails();
@@ -33,6 +34,7 @@ builder.Services.AddHostedService<HubSpotLaneGuard>();
 var app = builder.Build();
 FunctionSwitches.LogDisabled(app.Configuration, app.Logger);
 app.MapHealthApi();
+app.MapHubTelemetry();
 if (!FunctionSwitches.IsDisabled(app.Configuration, FunctionSwitches.Auth0LogStream))
 {
     app.MapAuth0LogStreamApi();

@@ -33,6 +33,11 @@ internal static class HubSettings
     /// </summary>
     public static string? WhyItDoesNotBind(string environmentVariable)
     {
+        if (StandardTelemetrySettings.Contains(environmentVariable))
+        {
+            return null;
+        }
+
         var key = environmentVariable.Replace("__", ":", StringComparison.Ordinal);
         var segments = key.Split(':');
         if (segments is ["AzureWebJobs", var function, "Disabled"])
@@ -66,6 +71,9 @@ internal static class HubSettings
 
         return null;
     }
+
+    /// <summary>Read by the OpenTelemetry exporters by their standard names (src/Functions/Hosting/HubTelemetryRegistration.cs).</summary>
+    private static readonly HashSet<string> StandardTelemetrySettings = new(StringComparer.Ordinal) { "APPLICATIONINSIGHTS_CONNECTION_STRING", "OTEL_EXPORTER_OTLP_ENDPOINT" };
 
     private static bool IsDictionary(Type type) => typeof(IDictionary).IsAssignableFrom(type);
 

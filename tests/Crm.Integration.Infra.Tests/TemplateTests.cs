@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml;
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.PlatformEvents;
 using Crm.Integration.Testing;
@@ -108,13 +109,14 @@ public sealed partial class TemplateTests
     {
         const string sender = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", receiver = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
             owner = "090c5cfd-751d-490a-894a-3ce6f1109419", tableContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-            secretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+            secretsUser = "4633458b-17de-408a-b874-0445c86b69e6", metricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
         var expected = new[]
         {
             ("queue auth0-log-events", sender, "hub"), ("queue auth0-log-events", receiver, "hub"),
             ("queue platform-events", receiver, "hub"), ("queue platform-events", sender, "publishers"),
             ("queue auth0-log-events", owner, "scaler"), ("queue platform-events", owner, "scaler"),
             ("storage account", tableContributor, "hub"), ("key vault", secretsUser, "hub"),
+            ("application insights", metricsPublisher, "hub"),
         };
 
         var actual = CompiledTemplate.AllTemplates().SelectMany(template =>
@@ -192,6 +194,23 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void Alerts_QueryTheHubsOwnMetricNames_AndServiceBusDeadLetters()
+    {
+        var alerts = CompiledTemplate.Module("alerts");
+        var queries = ((JsonArray)alerts["variables"]!["logAlerts"]!).Select(rule => (string)rule!["query"]!).ToList();
+
+        // The names are the ones the hub records (src/Connectors/Diagnostics/HubMetrics.cs): a renamed metric turns this red.
+        foreach (var metric in new[] { HubMetrics.HubSpotThrottled, HubMetrics.QueueTime, HubMetrics.EmailSendResults })
+        {
+            Assert.Contains(queries, query => query.Contains($"name == \"{metric}\"", StringComparison.Ordinal));
+        }
+
+        var deadLetters = Assert.Single(CompiledTemplate.OfType(alerts, "Microsoft.Insights/metricAlerts"));
+        Assert.Equal("DeadletteredMessages", (string?)deadLetters["properties"]!["criteria"]!["allOf"]![0]!["metricName"]);
+        Assert.Single(CompiledTemplate.OfType(alerts, "Microsoft.Insights/scheduledQueryRules"));
+    }
+
+    [Fact]
     public void Secrets_NoneInSettingsOutputsOrDefaults()
     {
         foreach (var template in CompiledTemplate.AllTemplates())
@@ -200,7 +219,7 @@ public sealed partial class TemplateTests
             {
                 var type = (string?)parameter!["type"];
                 Assert.False(type is "securestring" or "secureObject" && parameter["defaultValue"] is not null, $"secure parameter {name} has a default");
-                Assert.DoesNotMatch(SecretLike(), $"{name}={parameter["defaultValue"]?.ToJsonString()}");
+                Assert.DoesNotMatch(SecretLike(), name == AppInsightsParameter ? $"{parameter["defaultValue"]?.ToJsonString()}" : $"{name}={parameter["defaultValue"]?.ToJsonString()}");
             }
 
             foreach (var (name, output) in (JsonObject?)template["outputs"] ?? [])
@@ -214,7 +233,9 @@ public sealed partial class TemplateTests
         {
             Assert.Null(App(app)["properties"]!["configuration"]!["secrets"]);
             Assert.All(env, e => Assert.Null(e["secretRef"]));
-            Assert.All(env, e => Assert.DoesNotMatch(SecretLike(), e.ToJsonString()));
+            Assert.All(env.Where(e => (string?)e["name"] != AppInsightsConnectionString), e => Assert.DoesNotMatch(SecretLike(), e.ToJsonString()));
+            Assert.All(env.Where(e => (string?)e["name"] == AppInsightsConnectionString), e =>
+                Assert.Equal($"[parameters('{AppInsightsParameter}')]", (string?)e["value"]));
         }
     }
 
@@ -247,6 +268,7 @@ public sealed partial class TemplateTests
             _ when scope.Contains("'Microsoft.ServiceBus/namespaces/queues'", StringComparison.Ordinal) => $"queue {LastLiteral(scope)}",
             _ when scope.Contains("'Microsoft.Storage/storageAccounts'", StringComparison.Ordinal) => "storage account",
             _ when scope.Contains("'Microsoft.KeyVault/vaults'", StringComparison.Ordinal) => "key vault",
+            _ when scope.Contains("'Microsoft.Insights/components'", StringComparison.Ordinal) => "application insights",
             _ => scope,
         };
     }
@@ -284,6 +306,12 @@ public sealed partial class TemplateTests
 
     [GeneratedRegex(@"MapHealthChecks\(""([^""]+)""")]
     private static partial Regex HealthRoutes();
+
+    // Application Insights' connection string: an address and an instrumentation key that authenticates nothing, since
+    // the component takes no key (DisableLocalAuth) and the hub sends as its identity. Its name alone is exempt; its value
+    // must still come from the component, never a literal or a default.
+    private const string AppInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    private const string AppInsightsParameter = "appInsightsConnectionString";
 
     /// <summary>What a secret looks like by name or value: keys, passwords, tokens, connection strings, SAS.</summary>
     [GeneratedRegex("(?i)(password|secret|token|connectionstring|accountkey|sharedaccess|instrumentationkey|sig=)")]

@@ -35,6 +35,9 @@ param image string
 @description('Registry server to pull the image from as the hub\'s identity (it needs AcrPull there); empty for a public image.')
 param registryServer string
 
+@description('Connection string of the Application Insights component the hub exports its telemetry to (OpenTelemetry\'s Azure Monitor exporter). Not a secret: the component takes no key, the hub sends as its identity.')
+param appInsightsConnectionString string
+
 @description('The vault\'s URI.')
 param vaultUri string
 
@@ -89,6 +92,9 @@ var commonEnv = [
   { name: 'AdminApi__Authority', value: adminApiAuthority }
   { name: 'AdminApi__Audience', value: adminApiAudience }
   { name: 'Auth0__BaseAddress', value: auth0BaseAddress }
+  // Read by the Azure Monitor exporter by its standard name. It holds the component's address and instrumentation key,
+  // which authenticates nothing: the component takes no key (DisableLocalAuth), the hub sends as its identity.
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
 ]
 
 var webhookEnv = [

@@ -12,6 +12,9 @@ param appInsightsName string
 @description('Tags put on every resource.')
 param tags object
 
+@description('Name of the hub\'s managed identity: it publishes telemetry to the component (which takes no key).')
+param hubIdentityName string
+
 @description('Days Log Analytics keeps logs; 30 is included in the per-GB price.')
 @minValue(30)
 @maxValue(730)
@@ -35,8 +38,25 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
-    // Telemetry is sent with Entra ID only once the hub exports it (OpenTelemetry, a later issue): no key ingestion.
+    // The hub exports with Entra ID as its identity (Monitoring Metrics Publisher below): no key ingestion.
     DisableLocalAuth: true
+  }
+}
+
+// Built-in role: Monitoring Metrics Publisher, what Entra-authenticated ingestion into Application Insights asks for.
+var metricsPublisher = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
+
+resource hubIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: hubIdentityName
+}
+
+resource hubPublishesTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, hubIdentity.id, metricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: metricsPublisher
+    principalId: hubIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 

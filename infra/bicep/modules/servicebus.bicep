@@ -123,6 +123,7 @@ resource scalerReadsPlatformEvents 'Microsoft.Authorization/roleAssignments@2022
 }
 
 output namespaceName string = namespace.name
+output namespaceId string = namespace.id
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
 output auth0LogEventsQueue string = auth0LogEvents.name
 output platformEventsQueue string = platformEvents.name

@@ -12,6 +12,8 @@ internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken tok
     public async Task<Auth0User?> GetUserAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        // The user id is not recorded: the span says that a profile was read, and how Auth0 answered.
+        using var activity = Diagnostics.HubTelemetry.Auth0.StartActivity("auth0 get user");
         try
         {
             using var response = await SendAsync(userId, afterRejection: false, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// <c>POST /crm/v3/objects/contacts/batch/upsert</c> by email. HubSpot does not do partial upserts by email: one bad
 /// input can fail the whole batch with 400 or 409, so such a batch is split in halves until the bad input stands alone.
 /// </summary>
-internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOptions> options, ILogger<HubSpotContactsClient> logger)
+internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOptions> options, HubMetrics metrics, ILogger<HubSpotContactsClient> logger)
     : IHubSpotContacts
 {
     private const string UpsertPath = "crm/v3/objects/contacts/batch/upsert";
@@ -65,6 +66,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
     private async Task UpsertChunkAsync(IReadOnlyList<ContactUpsert> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
         var request = new BatchUpsertRequest(chunk.Select(c => new BatchUpsertInput("email", c.Email, c.Properties)).ToList());
+        metrics.BatchSent(chunk.Count);
         HttpResponseMessage response;
         try
         {

@@ -119,6 +119,19 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
         }
     }
 
+    /// <summary>Calls counted in the window now (in flight, or answered less than ten seconds ago).</summary>
+    public int InUse
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Purge(_time.GetUtcNow());
+                return _recent.Count;
+            }
+        }
+    }
+
     /// <summary>The calls per ten seconds this process may spend now: its share, or the portal's limit when alone.</summary>
     public int Limit
     {

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class HubSpotServiceCollectionExtensions
     {
         services.AddValidatedOptions<HubSpotOptions, HubSpotOptionsValidator>(configuration.GetSection(HubSpotOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHubMetrics();
         if (configuration.GetSection(HubSpotOptions.SectionName).GetValue<HubSpotAuthentication?>(nameof(HubSpotOptions.Authentication)) == HubSpotAuthentication.OAuth)
         {
             services.TryAddSingleton<IHubSpotTokenSource, HubSpotOAuthTokenSource>();
@@ -38,7 +40,9 @@ public static class HubSpotServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<HubSpotOptions>>().Value;
-            return new HubSpotRateLimiter(options.RequestsPerTenSeconds, options.DailyLimit, provider.GetRequiredService<TimeProvider>());
+            var limiter = new HubSpotRateLimiter(options.RequestsPerTenSeconds, options.DailyLimit, provider.GetRequiredService<TimeProvider>());
+            provider.GetRequiredService<HubMetrics>().ObserveBudget(() => (limiter.InUse, limiter.Limit));
+            return limiter;
         });
         services.AddSingleton<IHubSpotBudget>(provider => provider.GetRequiredService<HubSpotRateLimiter>());
         // Before the queue triggers (registered later): hosted services start in order, and no call may go before the first share.
@@ -54,6 +58,7 @@ public static class HubSpotServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<HubSpotBudgetHealthCheck>("hubspot-budget", tags: ["ready"]);
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
+        services.AddTransient<HubSpotCallMetricsHandler>();
 
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
@@ -115,6 +120,7 @@ public static class HubSpotServiceCollectionExtensions
         }
 
         client.AddHttpMessageHandler<HubSpotAttemptTimeoutHandler>();
+        client.AddHttpMessageHandler<HubSpotCallMetricsHandler>();
     }
 }
 

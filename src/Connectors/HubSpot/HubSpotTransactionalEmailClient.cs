@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
@@ -7,7 +9,8 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// Single-send goes through a client that takes no permit from the portal's budget (HubSpot counts transactional
 /// sends apart); reading a send's status is an ordinary marketing API call, so it goes through the budget.
 /// </summary>
-internal sealed class HubSpotTransactionalEmailClient(IHttpClientFactory clients, ILogger<HubSpotTransactionalEmailClient> logger) : ITransactionalEmail
+internal sealed class HubSpotTransactionalEmailClient(IHttpClientFactory clients, HubMetrics metrics, ILogger<HubSpotTransactionalEmailClient> logger)
+    : ITransactionalEmail
 {
     public const string SendClient = "hubspot-single-send";
     public const string StatusClient = "hubspot-send-status";
@@ -23,28 +26,34 @@ internal sealed class HubSpotTransactionalEmailClient(IHttpClientFactory clients
             new SingleSendMessage(email.To, email.From, email.ReplyTo, email.Cc, email.Bcc, email.SendId),
             email.ContactProperties,
             email.CustomProperties);
+        // The template's email id and the send id (derived from the event id) say which send this is; the recipient is not recorded.
+        using var activity = HubTelemetry.HubSpot.StartActivity("hubspot email send", ActivityKind.Internal);
+        activity?.SetTag("hubspot.email_id", email.EmailId);
+        activity?.SetTag("hubspot.send_id", email.SendId);
         try
         {
             using var response = await clients.CreateClient(SendClient).PostAsJsonAsync(SendPath, request, HubSpotJsonContext.Default.SingleSendRequest, cancellationToken).ConfigureAwait(false);
-            return await ReadAsync(response, statusId: null, cancellationToken).ConfigureAwait(false);
+            return Traced(activity, await ReadAsync(response, statusId: null, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {
-            return Unanswered(ex);
+            return Traced(activity, Unanswered(ex));
         }
     }
 
     public async Task<SendOutcome> GetStatusAsync(string statusId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(statusId);
+        using var activity = HubTelemetry.HubSpot.StartActivity("hubspot email send-status", ActivityKind.Internal);
+        activity?.SetTag("hubspot.status_id", statusId);
         try
         {
             using var response = await clients.CreateClient(StatusClient).GetAsync(StatusPath + Uri.EscapeDataString(statusId), cancellationToken).ConfigureAwait(false);
-            return await ReadAsync(response, statusId, cancellationToken).ConfigureAwait(false);
+            return Traced(activity, await ReadAsync(response, statusId, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {
-            return Unanswered(ex);
+            return Traced(activity, Unanswered(ex));
         }
     }
 
@@ -73,6 +82,29 @@ internal sealed class HubSpotTransactionalEmailClient(IHttpClientFactory clients
         }
 
         return new SendOutcome(HubSpotResponses.IsTransient(status) ? SendOutcomeKind.Transient : SendOutcomeKind.Permanent, Error: error);
+    }
+
+    /// <summary>The answer on the span, and a final <c>sendResult</c> counted: each send reaches one, at its send or at the poll that ends its watch.</summary>
+    private SendOutcome Traced(Activity? activity, SendOutcome outcome)
+    {
+        if (outcome.Status is { IsFinal: true } final)
+        {
+            metrics.EmailSendResult(final.SendResult);
+        }
+
+        if (activity is not null)
+        {
+            activity.SetTag("crm.outcome", outcome.Kind.ToString());
+            activity.SetTag("hubspot.status", outcome.Status?.Status);
+            activity.SetTag("hubspot.send_result", outcome.Status?.SendResult);
+            activity.SetTag("http.response.status_code", outcome.Error?.Status);
+            if (outcome.Kind != SendOutcomeKind.Answered)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, outcome.Kind.ToString());
+            }
+        }
+
+        return outcome;
     }
 
     private static SendOutcome Unanswered(Exception ex) =>

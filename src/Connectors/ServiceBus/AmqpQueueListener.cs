@@ -1,6 +1,7 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal sealed class AmqpQueueListener(
     [FromKeyedServices(AmqpConnection.Receiving)] AmqpConnection connection,
     QueueListenerStatus status,
     ReceiveGate gate,
+    HubMetrics metrics,
     IOptions<ServiceBusOptions> options,
     IOptions<ServiceBusTriggerOptions> triggerOptions,
     TimeProvider timeProvider,
@@ -26,6 +28,7 @@ internal sealed class AmqpQueueListener(
     private static readonly Symbol DeadLetterCondition = new("com.microsoft:dead-letter");
     private static readonly Symbol DeadLetterReason = new("DeadLetterReason");
     private static readonly Symbol DeadLetterErrorDescription = new("DeadLetterErrorDescription");
+    private static readonly Symbol EnqueuedTime = new("x-opt-enqueued-time");
 
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
@@ -163,9 +166,17 @@ internal sealed class AmqpQueueListener(
     private async Task HandleAndSettleAsync(
         string entity, ReceiverLink link, Message message, QueueMessageHandler handler, SemaphoreSlim handlerSlots, CancellationToken stoppingToken)
     {
+        var deliveryCount = (int)(message.Header?.DeliveryCount ?? 0);
+        using var activity = QueueTracing.StartProcess("amqp", entity, message.Properties?.MessageId?.ToString(), deliveryCount, TraceProperty(message));
         try
         {
+            if (EnqueuedAt(message) is { } enqueued)
+            {
+                metrics.WaitedOnQueue(entity, timeProvider.GetUtcNow() - enqueued);
+            }
+
             var settlement = await HandleAsync(entity, message, handler, stoppingToken).ConfigureAwait(false);
+            QueueTracing.Settled(activity, settlement);
             Settle(entity, link, message, settlement);
         }
         finally
@@ -173,6 +184,16 @@ internal sealed class AmqpQueueListener(
             handlerSlots.Release();
         }
     }
+
+    private static Func<string, string?> TraceProperty(Message message) =>
+        name => message.ApplicationProperties?.Map is { } map && map.TryGetValue(name, out var value) ? value as string : null;
+
+    /// <summary>Service Bus stamps the enqueued time; RabbitMQ stamps none, so the sender's creation time stands in.</summary>
+    private static DateTimeOffset? EnqueuedAt(Message message) =>
+        message.MessageAnnotations?.Map is { } annotations && annotations.TryGetValue(EnqueuedTime, out var value) && value is DateTime stamped
+            ? new DateTimeOffset(stamped.ToUniversalTime())
+        : message.Properties?.CreationTime is { Ticks: > 0 } created ? new DateTimeOffset(created.ToUniversalTime())
+        : null;
 
     private async Task<Settlement> HandleAsync(string entity, Message message, QueueMessageHandler handler, CancellationToken stoppingToken)
     {
@@ -225,6 +246,7 @@ internal sealed class AmqpQueueListener(
                         },
                     });
                     Log.DeadLettered(logger, entity, messageId, settlement.Reason, settlement.Description);
+                    metrics.DeadLettered(entity, settlement.Reason);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(settlement), settlement.Kind, "Unknown settlement.");

@@ -1,6 +1,7 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// Sends over one session with one link per entity, kept open between calls. Every message of a batch is in flight at
 /// once and the call returns when the broker has settled all of them as accepted.
 /// </summary>
-internal sealed class AmqpQueueSender([FromKeyedServices(AmqpConnection.Sending)] AmqpConnection connection, IOptions<ServiceBusOptions> options, ILogger<AmqpQueueSender> logger)
+internal sealed class AmqpQueueSender(
+    [FromKeyedServices(AmqpConnection.Sending)] AmqpConnection connection, IOptions<ServiceBusOptions> options, TimeProvider time, ILogger<AmqpQueueSender> logger)
     : IQueueSender, IAsyncDisposable
 {
     private readonly ServiceBusOptions _options = options.Value;
@@ -27,11 +29,13 @@ internal sealed class AmqpQueueSender([FromKeyedServices(AmqpConnection.Sending)
             return;
         }
 
+        using var activity = QueueTracing.StartSend("amqp", entity, messages.Count);
         var link = await GetLinkAsync(entity, cancellationToken).ConfigureAwait(false);
+        var carrier = QueueTracing.Carrier(activity);
         var sends = new List<Task>(messages.Count);
         foreach (var message in messages)
         {
-            sends.Add(link.SendAsync(ToAmqp(message), _options.SendTimeout));
+            sends.Add(link.SendAsync(ToAmqp(message, carrier, time.GetUtcNow()), _options.SendTimeout));
         }
 
         try
@@ -41,6 +45,7 @@ internal sealed class AmqpQueueSender([FromKeyedServices(AmqpConnection.Sending)
         catch (Exception ex) when (ex is AmqpException or TimeoutException or ObjectDisposedException)
         {
             var failed = sends.Count(s => !s.IsCompletedSuccessfully);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             Log.SendFailed(logger, entity, failed, messages.Count, ex.Message);
             throw new QueueUnavailableException(
                 $"The broker did not accept {failed} of {messages.Count} messages for '{entity}': {ex.Message}", ex);
@@ -75,17 +80,30 @@ internal sealed class AmqpQueueSender([FromKeyedServices(AmqpConnection.Sending)
         }
     }
 
-    internal static Message ToAmqp(OutboundMessage message) => new()
+    /// <param name="carrier">The span whose trace context the message carries in its application properties.</param>
+    /// <param name="now">The creation time, from which the receiver measures the time on the queue where the broker stamps none (RabbitMQ).</param>
+    internal static Message ToAmqp(OutboundMessage message, System.Diagnostics.Activity? carrier, DateTimeOffset now)
     {
-        Header = new Header { Durable = true },
-        Properties = new Properties
+        var amqp = new Message
         {
-            MessageId = message.MessageId,
-            Subject = message.Subject,
-            ContentType = new Symbol(message.ContentType),
-        },
-        BodySection = new Data { Binary = message.Body.ToArray() },
-    };
+            Header = new Header { Durable = true },
+            Properties = new Properties
+            {
+                MessageId = message.MessageId,
+                Subject = message.Subject,
+                ContentType = new Symbol(message.ContentType),
+                CreationTime = now.UtcDateTime,
+            },
+            BodySection = new Data { Binary = message.Body.ToArray() },
+        };
+        foreach (var (name, value) in MessageTraceContext.PropertiesOf(carrier))
+        {
+            amqp.ApplicationProperties ??= new ApplicationProperties();
+            amqp.ApplicationProperties[name] = value;
+        }
+
+        return amqp;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ internal sealed class ServiceBusQueueListener(
     QueueListenerStatus status,
     ReceiveGate gate,
     ServiceBusSettlementMetrics metrics,
+    HubMetrics hubMetrics,
     IOptions<ServiceBusOptions> options,
     IOptions<ServiceBusTriggerOptions> triggerOptions,
     TimeProvider timeProvider,
@@ -38,7 +40,7 @@ internal sealed class ServiceBusQueueListener(
         var processor = address.Subscription is null
             ? client.CreateProcessor(address.Entity, processorOptions)
             : client.CreateProcessor(address.Entity, address.Subscription, processorOptions);
-        var settler = new ServiceBusSettler(entity, metrics, logger);
+        var settler = new ServiceBusSettler(entity, metrics, hubMetrics, logger);
         processor.ProcessMessageAsync += args => HandleAsync(entity, args, handler, settler, stoppingToken);
         processor.ProcessErrorAsync += args => ReportErrorAsync(entity, address.ToString(), args);
 
@@ -100,6 +102,9 @@ internal sealed class ServiceBusQueueListener(
             // The SDK counts this delivery too; InboundMessage counts the deliveries before it.
             Math.Max(0, message.DeliveryCount - 1));
 
+        using var activity = QueueTracing.StartProcess("servicebus", entity, message.MessageId, inbound.DeliveryCount,
+            name => message.ApplicationProperties.TryGetValue(name, out var value) ? value as string : null);
+        hubMetrics.WaitedOnQueue(entity, timeProvider.GetUtcNow() - message.EnqueuedTime);
         Settlement settlement;
         try
         {
@@ -117,6 +122,7 @@ internal sealed class ServiceBusQueueListener(
             settlement = Settlement.Abandon($"HandlerFailed: {ex.GetType().Name}");
         }
 
+        QueueTracing.Settled(activity, settlement);
         await settler.SettleAsync(args, settlement).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Messaging.ServiceBus;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,8 @@ internal sealed class ServiceBusQueueSender(
 
         var address = _options.AddressOf(entity);
         var sender = _senders.GetOrAdd(entity, _ => client.CreateSender(address));
+        using var activity = QueueTracing.StartSend("servicebus", entity, messages.Count);
+        var carrier = QueueTracing.Carrier(activity);
         var accepted = 0;
         try
         {
@@ -36,7 +39,7 @@ internal sealed class ServiceBusQueueSender(
             while (next is not null)
             {
                 using var batch = await sender.CreateMessageBatchAsync(cancellationToken).ConfigureAwait(false);
-                while (next is not null && batch.TryAddMessage(ToServiceBus(next)))
+                while (next is not null && batch.TryAddMessage(ToServiceBus(next, carrier)))
                 {
                     next = pending.MoveNext() ? pending.Current : null;
                 }
@@ -61,6 +64,7 @@ internal sealed class ServiceBusQueueSender(
             }
 
             var failed = messages.Count - accepted;
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             Log.SendFailed(logger, entity, failed, messages.Count, ex.Message);
             throw new QueueUnavailableException(
                 $"Service Bus did not accept {failed} of {messages.Count} messages for '{entity}'"
@@ -71,13 +75,25 @@ internal sealed class ServiceBusQueueSender(
     /// <summary>Service Bus takes message ids of at most 128 characters; the hub accepts event ids of up to 1,024.</summary>
     private const int MaxMessageIdLength = 128;
 
-    /// <summary>The same AMQP message as the AMQP transport sends: message-id, subject, content-type, one data section.</summary>
-    internal static ServiceBusMessage ToServiceBus(OutboundMessage message) => new(message.Body)
+    /// <summary>
+    /// The same AMQP message as the AMQP transport sends: message-id, subject, content-type, one data section, and the
+    /// trace context of <paramref name="carrier"/>. The SDK keeps a <c>Diagnostic-Id</c> already set rather than write its own.
+    /// </summary>
+    internal static ServiceBusMessage ToServiceBus(OutboundMessage message, System.Diagnostics.Activity? carrier)
     {
-        MessageId = MessageIdOf(message.MessageId),
-        Subject = message.Subject,
-        ContentType = message.ContentType,
-    };
+        var serviceBus = new ServiceBusMessage(message.Body)
+        {
+            MessageId = MessageIdOf(message.MessageId),
+            Subject = message.Subject,
+            ContentType = message.ContentType,
+        };
+        foreach (var (name, value) in MessageTraceContext.PropertiesOf(carrier))
+        {
+            serviceBus.ApplicationProperties[name] = value;
+        }
+
+        return serviceBus;
+    }
 
     /// <summary>
     /// The id itself, or for a longer one a SHA-256 of it: the same id always gives the same message id, so duplicate

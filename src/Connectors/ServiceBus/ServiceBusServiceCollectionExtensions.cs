@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class ServiceBusServiceCollectionExtensions
             configuration.GetSection(ServiceBusTriggerOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHubMetrics();
         services.AddSingleton<QueueListenerStatus>();
         services.AddSingleton<ReceiveGate>();
 

@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using Crm.Integration.Connectors.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.ServiceBus;
@@ -7,7 +8,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// Tells Service Bus the handler's verdict and waits for its answer. A verdict that comes after the lock was lost
 /// changes nothing on the broker (the message comes again): it is counted and logged, never retried.
 /// </summary>
-internal sealed class ServiceBusSettler(string entity, ServiceBusSettlementMetrics metrics, ILogger logger)
+internal sealed class ServiceBusSettler(string entity, ServiceBusSettlementMetrics metrics, HubMetrics hubMetrics, ILogger logger)
 {
     public async Task SettleAsync(ProcessMessageEventArgs args, Settlement settlement)
     {
@@ -28,6 +29,7 @@ internal sealed class ServiceBusSettler(string entity, ServiceBusSettlementMetri
                     await args.DeadLetterMessageAsync(message, settlement.Reason, settlement.Description, CancellationToken.None)
                         .ConfigureAwait(false);
                     Log.DeadLettered(logger, entity, message.MessageId, settlement.Reason, settlement.Description);
+                    hubMetrics.DeadLettered(entity, settlement.Reason);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(settlement), settlement.Kind, "Unknown settlement.");

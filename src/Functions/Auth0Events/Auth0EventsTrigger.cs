@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Hosting;
@@ -6,7 +7,8 @@ using Crm.Integration.Functions.Hosting;
 namespace Crm.Integration.Functions.Auth0Events;
 
 /// <summary>The queue trigger of <c>auth0-log-events</c>: message in, typed event to the handler, verdict back to the broker.</summary>
-internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventHandler handler, TimeProvider time, ILogger<Auth0EventsTrigger> logger)
+internal sealed class Auth0EventsTrigger(
+    IQueueListener listener, Auth0LogEventHandler handler, HubMetrics metrics, TimeProvider time, ILogger<Auth0EventsTrigger> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -33,7 +35,10 @@ internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventH
             return Settlement.DeadLetter("MalformedEvent", "The body is JSON null, not an Auth0 log event.");
         }
 
+        using var activity = TriggerTelemetry.StartHandling(HubTelemetry.Auth0Events, Auth0Channel.Name, logEvent.Data?.Type, logEvent.LogId ?? logEvent.Data?.LogId);
         var outcome = await handler.HandleAsync(logEvent, cancellationToken).ConfigureAwait(false);
+        metrics.Handled(activity, Auth0Channel.Name, logEvent.Data?.Type, outcome,
+            Auth0Dates.TryParse(logEvent.Data?.Date, out var occurred) ? occurred : null, time.GetUtcNow());
         return FailurePolicy.ToSettlement(outcome);
     }
 }

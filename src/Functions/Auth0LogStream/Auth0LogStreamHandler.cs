@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
@@ -25,6 +26,9 @@ internal sealed class Auth0LogStreamHandler(
     public async Task<LogStreamReceipt> HandleAsync(Auth0LogBatch batch, CancellationToken cancellationToken)
     {
         var plan = LogStreamPlan.For(batch, options.CurrentValue.ForwardedTypes);
+        using var activity = HubTelemetry.Auth0LogStream.StartActivity("auth0 log-stream forward");
+        activity?.SetTag("crm.entries.received", batch.Count);
+        activity?.SetTag("crm.entries.forwarded", plan.Forward.Count);
 
         var messages = plan.Forward.Select(entry => new OutboundMessage(entry.LogId, entry.Type, entry.Json)).ToList();
         await queue.SendAsync(QueueNames.Auth0LogEvents, messages, cancellationToken).ConfigureAwait(false);
@@ -33,7 +37,7 @@ internal sealed class Auth0LogStreamHandler(
         await Parallel.ForEachAsync(batch.Rejected, cancellationToken, (rejected, ct) => new ValueTask(RecordRejectedAsync(rejected, now, ct)))
             .ConfigureAwait(false);
 
-        metrics.Record(plan.Forward.Count, plan.Ignored, batch.Rejected.Count);
+        metrics.Record(batch, plan);
         return new LogStreamReceipt(batch.Count, plan.Forward.Count, plan.Ignored, batch.Rejected.Count);
     }
 

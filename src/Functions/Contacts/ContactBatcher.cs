@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.HubSpot;
 using Microsoft.Extensions.Options;
 
@@ -27,13 +29,17 @@ internal sealed class ContactBatcher : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _inFlight = new SemaphoreSlim(_options.MaxConcurrentBatches);
-        _loop = Task.Run(GatherAsync);
+        // Not under the first caller's span: the loop outlives it, and a batch's span takes its parent from its messages.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(GatherAsync);
+        }
     }
 
     /// <summary>Queues a change and waits for its contact's outcome in the batch that carries it.</summary>
     public async Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken)
     {
-        var pending = new Pending(change, new TaskCompletionSource<ContactUpsertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(change, new TaskCompletionSource<ContactUpsertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(ContactBatcher));
@@ -158,6 +164,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
 
     private async Task SendAsync(Dictionary<string, List<Pending>> batch)
     {
+        using var activity = StartBatchActivity(batch);
         try
         {
             var changes = batch.Values.Select(same => same.Select(p => p.Change).Aggregate((earlier, later) => earlier.Merge(later))).ToList();
@@ -191,5 +198,20 @@ internal sealed class ContactBatcher : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record Pending(ContactChange Change, TaskCompletionSource<ContactUpsertOutcome> Outcome);
+    /// <summary>
+    /// The batch call's span: linked to every message it carries, and the child of the first, so that a message's trace
+    /// reaches HubSpot (the others reach it through their link).
+    /// </summary>
+    private static Activity? StartBatchActivity(Dictionary<string, List<Pending>> batch)
+    {
+        var carried = batch.Values.SelectMany(p => p).Select(p => p.Origin).Where(c => c != default).Distinct().ToList();
+        var activity = HubTelemetry.HubSpot.StartActivity(
+            "hubspot contacts batch upsert", ActivityKind.Internal, carried.FirstOrDefault(), links: carried.Select(c => new ActivityLink(c)));
+        activity?.SetTag("crm.batch.contacts", batch.Count);
+        activity?.SetTag("crm.batch.changes", batch.Values.Sum(p => p.Count));
+        return activity;
+    }
+
+    /// <param name="Origin">The span of the handling that queued the change (its message's trace), linked from the batch call.</param>
+    private sealed record Pending(ContactChange Change, TaskCompletionSource<ContactUpsertOutcome> Outcome, ActivityContext Origin);
 }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Hosting;
 using Crm.Integration.Functions.TaskSignups;
 using Crm.Integration.Functions.TransactionalEmails;
 
@@ -16,6 +18,7 @@ internal sealed class PlatformEventsTrigger(
     TransactionalEmailHandler emails,
     TaskSignupHandler taskSignups,
     INotificationLedger ledger,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<PlatformEventsTrigger> logger) : BackgroundService
 {
@@ -38,15 +41,18 @@ internal sealed class PlatformEventsTrigger(
             await ledger.RecordRejectedAsync(new NotificationReceipt(sourceId, Channel, message.Subject ?? "unknown", time.GetUtcNow()), reason, cancellationToken)
                 .ConfigureAwait(false);
             Log.PlatformEventUnreadable(logger, message.MessageId, rejection.Reason!);
+            metrics.Handled(null, Channel, message.Subject, rejection, null, time.GetUtcNow());
             return FailurePolicy.ToSettlement(rejection);
         }
 
+        using var activity = TriggerTelemetry.StartHandling(HubTelemetry.PlatformEvents, Channel, platformEvent.Type, platformEvent.Id);
         var outcome = platformEvent.Type switch
         {
             PlatformEventTypes.TransactionalEmail => await emails.HandleAsync(platformEvent, cancellationToken).ConfigureAwait(false),
             PlatformEventTypes.TaskSignup => await taskSignups.HandleAsync(platformEvent, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"The reader let through event type '{Quote.Short(platformEvent.Type)}', which has no handler."),
         };
+        metrics.Handled(activity, Channel, platformEvent.Type, outcome, platformEvent.Time, time.GetUtcNow());
         return FailurePolicy.ToSettlement(outcome);
     }
 }

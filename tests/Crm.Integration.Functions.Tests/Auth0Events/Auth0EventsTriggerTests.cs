@@ -43,7 +43,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
             _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
                 ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, TimeSpan.FromSeconds(30), time, NullLogger.Instance), _batcher, _contactDates, time,
             logs.CreateLogger<Auth0LogEventHandler>());
-        return new Auth0EventsTrigger(new UnusedQueueListener(), handler, time, logs.CreateLogger<Auth0EventsTrigger>());
+        return new Auth0EventsTrigger(new UnusedQueueListener(), handler, TestMetrics.Hub(), time, logs.CreateLogger<Auth0EventsTrigger>());
     }
 
     [Fact]

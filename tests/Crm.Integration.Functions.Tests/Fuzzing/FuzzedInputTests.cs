@@ -97,7 +97,7 @@ public sealed class FuzzedInputTests
             ledger, auth0, new LookupSettings<ContactPropertyNames>(
                 ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, new InMemoryLookups(), TimeSpan.FromSeconds(30), time, NullLogger.Instance),
             batcher, new InMemoryContactDates(), time, NullLogger<Auth0LogEventHandler>.Instance);
-        var trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, time, NullLogger<Auth0EventsTrigger>.Instance);
+        var trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, TestMetrics.Hub(), time, NullLogger<Auth0EventsTrigger>.Instance);
 
         var settlement = await trigger.HandleMessageAsync(new InboundMessage($"fuzz-{index}", "s", "application/json", body.Bytes, 0), CancellationToken.None);
 

@@ -39,7 +39,7 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
             settings,
             Time,
             NullLogger<TaskSignupHandler>.Instance);
-        Trigger = new PlatformEventsTrigger(new UnusedQueueListener(), emails, taskSignups, Ledger, Time, NullLogger<PlatformEventsTrigger>.Instance);
+        Trigger = new PlatformEventsTrigger(new UnusedQueueListener(), emails, taskSignups, Ledger, TestMetrics.Hub(), Time, NullLogger<PlatformEventsTrigger>.Instance);
         Auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
         Auth0.Users["auth0|no-email"] = new Auth0User("auth0|no-email", null, null, null, null, null);
         Templates.Templates["welcome"] = new EmailTemplate(
