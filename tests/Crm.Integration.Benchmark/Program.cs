@@ -11,13 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 // The benchmark of issue 6: how close the hub comes to HubSpot's ceiling, and what it costs. See README, "Benchmark".
 var settings = BenchmarkSettings.Parse(args);
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning"); // the in-process simulator: no log per request
-var stack = TestStack.Benchmark;
+var stack = TestStack.BenchmarkOn(settings.AmqpPort, settings.TablePort);
 const string HubSpotToken = "bench-hubspot-token";
-const int HubPort = 7090;
+var hubPort = settings.HubPort;
 
 Console.WriteLine($"[bench] stack up (AMQP {stack.AmqpPort}, tables {stack.TablePort}); simulator at {settings.Limit} requests / 10 s, {settings.HubSpotLatencyMs} ms per call");
 await stack.PurgeAsync();
 await stack.UpAsync();
+await using var storage = await StorageRequestCounter.StartAsync(stack.TablePort);
 await using var simulator = await RunningSimulator.StartAsync(o =>
 {
     o.AccessToken = HubSpotToken;
@@ -32,10 +33,11 @@ var tables = $"Bench{run}";
 await SeedTemplateAsync();
 var workload = Workload.Generate(settings.Events, seed: 42, run);
 var latencyRows = new List<double>();
-await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, batching: true)))
+await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, batching: true)))
 {
     await Drivers.WarmUpAsync(hub.Address, run, settings.Senders);
     var cpuBefore = hub.CpuTime;
+    var storageBefore = storage.Requests;
     var clock = Stopwatch.StartNew();
     var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
     var ingest = await Drivers.IngestAsync(hub.Address, workload.Events, settings.Senders);
@@ -71,6 +73,7 @@ await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, 
     }
 
     var drained = clock.Elapsed;
+    var storageRequests = storage.Requests - storageBefore;
     var traffic = simulator.Portal.Traffic.Snapshot();
     var drainRss = hub.PeakRssBytes;
     Console.WriteLine($"[bench] drained in {drained.TotalSeconds:F1} s; measuring latency without a backlog");
@@ -86,6 +89,9 @@ await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, 
         ["refusedBatches"] = paced.Refused,
     };
     report["drain"] = Drain(traffic, drained, workload, late.Count);
+    // Every request the hub made to the table endpoint from the first event in until the last was settled, per event.
+    report["drain"]!["storageRequests"] = storageRequests;
+    report["drain"]!["storageRequestsPerEvent"] = Math.Round(storageRequests / (double)(workload.Events.Count + late.Count), 3);
     report["latency"] = new JsonObject
     {
         ["events"] = latencyRows.Count,
@@ -112,7 +118,7 @@ using (var reset = await simulator.Client.PostAsync("/_simulator/reset", null))
 
 var baselineRun = $"{run}x";
 var baselineWorkload = Workload.Generate(Math.Min(settings.Events, settings.Limit / 10 * settings.BaselineSeconds * 4), seed: 7, baselineRun);
-await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings($"Bench{baselineRun}", batching: false)))
+await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings($"Bench{baselineRun}", batching: false)))
 {
     await Drivers.IngestAsync(hub.Address, baselineWorkload.Events, settings.Senders);
     var started = simulator.Portal.Traffic.UpsertBatchSizes.Count;
@@ -145,7 +151,7 @@ Dictionary<string, string> HubSettings(string table, bool batching)
         ["Secrets:HubSpotAccessToken"] = HubSpotToken,
         ["HubSpot:BaseAddress"] = simulator.BaseAddress.ToString(),
         ["HubSpot:RequestsPerTenSeconds"] = settings.Limit.ToString(CultureInfo.InvariantCulture),
-        ["Storage:ConnectionString"] = stack.TableConnectionString,
+        ["Storage:ConnectionString"] = storage.ConnectionStringFor(stack.TableConnectionString, stack.TablePort),
         ["Storage:NotificationsTable"] = table,
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
