@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
 using Crm.Integration.Functions.Hosting;
 
 namespace Crm.Integration.Functions.Auth0Events;
@@ -25,15 +26,15 @@ internal sealed class Auth0EventsTrigger(IQueueListener listener, Auth0LogEventH
         catch (JsonException ex)
         {
             Log.Auth0EventMalformed(logger, message.MessageId, ex.LineNumber, ex.BytePositionInLine);
-            return Settlement.DeadLetter("MalformedEvent", $"The body is not an Auth0 log event: {Quote.Short(ex.Message)}");
+            return Settlement.DeadLetter(Reasons.MalformedEvent.Code, $"The body is not an Auth0 log event: {Quote.Short(ex.Message)}");
         }
 
         if (logEvent is null)
         {
-            return Settlement.DeadLetter("MalformedEvent", "The body is JSON null, not an Auth0 log event.");
+            return Settlement.DeadLetter(Reasons.MalformedEvent.Code, "The body is JSON null, not an Auth0 log event.");
         }
 
         var outcome = await handler.HandleAsync(logEvent, cancellationToken).ConfigureAwait(false);
-        return FailurePolicy.ToSettlement(outcome);
+        return await FailurePolicy.ToSettlementAsync(outcome, time, cancellationToken).ConfigureAwait(false);
     }
 }

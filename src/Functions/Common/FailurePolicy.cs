@@ -17,6 +17,21 @@ internal static class FailurePolicy
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "Unknown outcome."),
     };
 
+    /// <summary>
+    /// <see cref="ToSettlement"/>, with the table's one waiting action: a transient outcome that asks to be tried again
+    /// later (a task signup whose contact is not in HubSpot yet) holds its message that long, then abandons it, so
+    /// that no handler sleeps and a redelivery does not come back within milliseconds.
+    /// </summary>
+    public static async Task<Settlement> ToSettlementAsync(HandlerOutcome outcome, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (outcome.Kind == OutcomeKind.Transient && outcome.RetryAfter is { } delay && delay > TimeSpan.Zero)
+        {
+            await HoldAsync(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ToSettlement(outcome);
+    }
+
     /// <summary>How long a message is held before it is abandoned while storage is down (see <see cref="SettleAsync"/>).</summary>
     public static readonly TimeSpan StorageOutageHold = TimeSpan.FromSeconds(5);
 
@@ -41,16 +56,20 @@ internal static class FailurePolicy
         }
         catch (StorageUnavailableException)
         {
-            try
-            {
-                await Task.Delay(StorageOutageHold, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: abandon now, the next host takes it.
-            }
-
+            await HoldAsync(StorageOutageHold, time, cancellationToken).ConfigureAwait(false);
             return Settlement.Abandon("StorageUnavailable");
+        }
+    }
+
+    private static async Task HoldAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: abandon now, the next host takes it.
         }
     }
 }

@@ -18,7 +18,8 @@ public enum OutcomeKind
 /// <summary>What a handler made of one event; the trigger turns it into a settlement or an HTTP status.</summary>
 /// <param name="Reason">A short, stable, machine-readable reason, e.g. <c>UnsupportedLogType</c>.</param>
 /// <param name="Description">A sentence for an operator. Never personal data.</param>
-public readonly record struct HandlerOutcome(OutcomeKind Kind, string? Reason = null, string? Description = null)
+/// <param name="RetryAfter">For a transient outcome: how long the message is held before it goes back to the queue.</param>
+public readonly record struct HandlerOutcome(OutcomeKind Kind, string? Reason = null, string? Description = null, TimeSpan? RetryAfter = null)
 {
     public static HandlerOutcome Success { get; } = new(OutcomeKind.Success);
 

@@ -29,6 +29,18 @@ public sealed record ContactChange(string Email, IReadOnlyDictionary<string, str
         return this with { Properties = merged, LatestWins = new HashSet<string>(LatestWins.Concat(later.LatestWins), StringComparer.Ordinal) };
     }
 
+    /// <summary>This change with every latest-wins property set to <paramref name="epochMilliseconds"/>.</summary>
+    public ContactChange WithLatest(long epochMilliseconds)
+    {
+        var properties = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
+        foreach (var name in LatestWins)
+        {
+            properties[name] = epochMilliseconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return this with { Properties = properties };
+    }
+
     private static long EpochMs(string value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? ms : long.MinValue;
 }

@@ -47,6 +47,6 @@ internal sealed class PlatformEventsTrigger(
             PlatformEventTypes.TaskSignup => await taskSignups.HandleAsync(platformEvent, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"The reader let through event type '{Quote.Short(platformEvent.Type)}', which has no handler."),
         };
-        return FailurePolicy.ToSettlement(outcome);
+        return await FailurePolicy.ToSettlementAsync(outcome, time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -6,6 +6,7 @@ using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Functions.Tests.Execution;
 using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Logging;
@@ -39,10 +40,8 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     private Auth0EventsTrigger Trigger(ILoggerFactory logs)
     {
         var time = _time;
-        var handler = new Auth0LogEventHandler(
-            _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
-                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, TimeSpan.FromSeconds(30), time, NullLogger.Instance), _batcher, _contactDates, time,
-            logs.CreateLogger<Auth0LogEventHandler>());
+        var (executor, facts) = new InMemoryExecution(_ledger, _auth0, _lookups, _contactDates, _hubSpot, _batcher, time).Build(logs);
+        var handler = new Auth0LogEventHandler(executor, facts, time);
         return new Auth0EventsTrigger(new UnusedQueueListener(), handler, time, logs.CreateLogger<Auth0EventsTrigger>());
     }
 
