@@ -169,7 +169,7 @@ Dictionary<string, string> HubSettings(string table, bool batching)
 
     if (!batching)
     {
-        values["ContactBatching:MaxBatchSize"] = "1";
+        values["HubSpot:MaxBatchSize"] = "1";
         values["ContactBatching:Coalesce"] = "false";
     }
 

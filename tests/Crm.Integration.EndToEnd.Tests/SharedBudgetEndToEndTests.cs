@@ -95,7 +95,7 @@ public sealed class SharedBudgetEndToEndTests(ITestOutputHelper output) : IAsync
     {
         var settings = HubFactory.SettingsFor(_broker, TestStack.Shared, _table, _hubSpot.BaseAddress);
         settings["HubSpot:RequestsPerTenSeconds"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["ContactBatching:MaxBatchSize"] = "1";
+        settings["HubSpot:MaxBatchSize"] = "1";
         settings["Storage:ReplicasTable"] = _table + "Replicas";
         settings["SharedBudget:HeartbeatInterval"] = "00:00:01";
         settings["SharedBudget:ReplicaTtl"] = "00:00:06";

@@ -1,7 +1,6 @@
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
-using Crm.Integration.Functions.Contacts;
 
 namespace Crm.Integration.Functions.Execution;
 

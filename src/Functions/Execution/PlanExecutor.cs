@@ -3,7 +3,6 @@ using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Common;
-using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.TransactionalEmails;
 
 namespace Crm.Integration.Functions.Execution;
@@ -18,7 +17,7 @@ namespace Crm.Integration.Functions.Execution;
 internal sealed class PlanExecutor(
     INotificationLedger ledger,
     IContactDates contactDates,
-    ContactBatcher contacts,
+    IHubSpotContactWriter contacts,
     ITransactionalEmail emails,
     IHubSpotCustomEvents customEvents,
     SendStatusWatcher sendStatuses,

@@ -4,7 +4,6 @@ using System.Text;
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
-using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Execution;
 using Crm.Integration.Functions.PlatformEvents;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
@@ -30,7 +31,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
 
     public Auth0EventsTriggerTests()
     {
-        _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+        _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Microsoft.Extensions.Options.Options.Create(new HubSpotOptions()), TimeProvider.System);
         _trigger = Trigger(NullLoggerFactory.Instance);
         _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
     }

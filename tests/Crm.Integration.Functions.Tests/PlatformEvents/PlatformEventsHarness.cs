@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
-using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.PlatformEvents;
 using Crm.Integration.Functions.Tests.Execution;
 using Crm.Integration.Functions.TaskSignups;
@@ -23,7 +23,7 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
     {
         Options = options ?? new PlatformEventsOptions { ContactWaitDelay = TimeSpan.Zero, ContactWaitAttempts = 3 };
         var settings = Microsoft.Extensions.Options.Options.Create(Options);
-        Batcher = new ContactBatcher(Contacts, new UnlimitedBudget(), Microsoft.Extensions.Options.Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+        Batcher = new ContactBatcher(Contacts, new UnlimitedBudget(), Microsoft.Extensions.Options.Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Microsoft.Extensions.Options.Options.Create(new HubSpotOptions()), TimeProvider.System);
         Watcher = new SendStatusWatcher(Email, Ledger, settings, Time, NullLogger<SendStatusWatcher>.Instance);
         var (executor, facts) = new InMemoryExecution(Ledger, Auth0, Lookups, ContactDates, Contacts, Batcher, Time, Options, Templates, CustomEvents, Email, Watcher).Build();
         var emails = new TransactionalEmailHandler(executor, facts, Time);
