@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Execution;
 
 namespace Crm.Integration.Functions.Common;
 
@@ -52,12 +53,12 @@ internal static class FailurePolicy
         }
         catch (StorageRefusedException ex)
         {
-            return Settlement.DeadLetter("StorageRefused", Quote.Short(ex.Message));
+            return Settlement.DeadLetter(Reasons.StorageRefused.Code, Quote.Short(ex.Message));
         }
         catch (StorageUnavailableException)
         {
             await HoldAsync(StorageOutageHold, time, cancellationToken).ConfigureAwait(false);
-            return Settlement.Abandon("StorageUnavailable");
+            return Settlement.Abandon(Reasons.StorageUnavailable.Code);
         }
     }
 

@@ -14,6 +14,11 @@ public static class Reasons
     public static readonly Reason UnsupportedLogType = Permanent(nameof(UnsupportedLogType));
     public static readonly Reason MalformedEvent = Permanent(nameof(MalformedEvent));
     public static readonly Reason UnreadableDate = Permanent(nameof(UnreadableDate));
+    public static readonly Reason UnsupportedEnvelope = Permanent(nameof(UnsupportedEnvelope));
+    public static readonly Reason MissingEventType = Permanent(nameof(MissingEventType));
+    public static readonly Reason UnknownEventType = Permanent(nameof(UnknownEventType));
+    public static readonly Reason MissingEventId = Permanent(nameof(MissingEventId));
+    public static readonly Reason InvalidEventId = Permanent(nameof(InvalidEventId));
 
     // The contact
     public static readonly Reason NoEmail = Permanent(nameof(NoEmail));
@@ -45,6 +50,8 @@ public static class Reasons
     public static readonly Reason HubSpotRejected = Permanent(nameof(HubSpotRejected));
     public static readonly Reason HubSpotUnavailable = Transient(nameof(HubSpotUnavailable));
     public static readonly Reason Auth0Unavailable = Transient(nameof(Auth0Unavailable));
+    public static readonly Reason StorageRefused = Permanent(nameof(StorageRefused));
+    public static readonly Reason StorageUnavailable = Transient(nameof(StorageUnavailable));
 
     private static Reason Permanent(string code) => new(code, OutcomeKind.Permanent);
 
