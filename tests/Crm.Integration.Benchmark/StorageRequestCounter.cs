@@ -71,7 +71,9 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
         using var request = new HttpRequestMessage(new HttpMethod(inbound.Method), inbound.Path + inbound.QueryString);
         if (inbound.ContentLength is > 0 || inbound.Headers.TransferEncoding.Count > 0)
         {
+            // With its length, not chunked: Azurite reads a transaction's multipart body by its Content-Length.
             request.Content = new StreamContent(inbound.Body);
+            request.Content.Headers.ContentLength = inbound.ContentLength;
             if (inbound.ContentType is { } type)
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
