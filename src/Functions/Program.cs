@@ -7,6 +7,7 @@ using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Auth0LogStream;
 using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Functions.Execution;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
 using Crm.Integration.Functions.PlatformEvents;
@@ -28,6 +29,7 @@ builder.Services.AddContacts(builder.Configuration);
 builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events(builder.Configuration);
 builder.Services.AddPlatformEvents(builder.Configuration);
+builder.Services.AddExecution();
 builder.Services.AddTemplatesAdmin(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 

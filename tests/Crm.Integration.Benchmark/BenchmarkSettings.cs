@@ -15,7 +15,10 @@ internal sealed record BenchmarkSettings(
     int PacedRate = 5_000,
     int PacedSeconds = 6,
     int Replicas = 1,
-    string Output = "bench-results")
+    string Output = "bench-results",
+    int AmqpPort = 5680,
+    int TablePort = 10020,
+    int HubPort = 7090)
 {
     /// <summary>
     /// Extra settings for the hub process under test (<c>--hub-setting key=value</c>, repeatable), e.g.
@@ -44,6 +47,9 @@ internal sealed record BenchmarkSettings(
                 "--paced-seconds" => settings with { PacedSeconds = Int() },
                 "--replicas" => settings with { Replicas = Int() },
                 "--output" => settings with { Output = value },
+                "--amqp-port" => settings with { AmqpPort = Int() },
+                "--table-port" => settings with { TablePort = Int() },
+                "--hub-port" => settings with { HubPort = Int() },
                 "--hub-setting" when value.Split('=', 2) is [var key, var setting] => settings with
                 {
                     HubSettings = new Dictionary<string, string>(settings.HubSettings) { [key] = setting },

@@ -177,8 +177,8 @@ internal static class Drivers
     public static async Task<int> SettledAsync(Azure.Data.Tables.TableClient ledger, string logIdPrefix)
     {
         var settled = 0;
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey ge {logIdPrefix} and PartitionKey lt {logIdPrefix + '\uffff'} and (Status eq 'Delivered' or Status eq 'Rejected')");
-        await foreach (var _ in ledger.QueryAsync<Azure.Data.Tables.TableEntity>(filter, select: ["PartitionKey"]))
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"SourceId ge {logIdPrefix} and SourceId lt {logIdPrefix + '\uffff'} and (Status eq 'Delivered' or Status eq 'Rejected')");
+        await foreach (var _ in ledger.QueryAsync<Azure.Data.Tables.TableEntity>(filter, select: ["SourceId"]))
         {
             settled++;
         }

@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 // The benchmark of issue 6: how close the hub comes to HubSpot's ceiling, and what it costs. See README, "Benchmark".
 var settings = BenchmarkSettings.Parse(args);
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning"); // the in-process simulator: no log per request
-var stack = TestStack.Benchmark;
+var stack = TestStack.BenchmarkOn(settings.AmqpPort, settings.TablePort);
 const string HubSpotToken = "bench-hubspot-token";
-const int HubPort = 7090;
+var hubPort = settings.HubPort;
 
 Console.WriteLine($"[bench] stack up (AMQP {stack.AmqpPort}, tables {stack.TablePort}); simulator at {settings.Limit} requests / 10 s, {settings.HubSpotLatencyMs} ms per call");
 await stack.PurgeAsync();
 await stack.UpAsync();
+await using var storage = await StorageRequestCounter.StartAsync(stack.TablePort);
 await using var simulator = await RunningSimulator.StartAsync(o =>
 {
     o.AccessToken = HubSpotToken;
@@ -31,13 +32,14 @@ var tables = $"Bench{run}";
 await SeedTemplateAsync();
 var workload = Workload.Generate(settings.Events, seed: 42, run);
 var latencyRows = new List<double>();
-await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, batching: true)))
+await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, batching: true)))
 {
     // --replicas N: N hub processes on one stack, as N replicas of one deployment spending one portal's budget. The
     // webhook traffic goes to the first; the queues are drained by all of them.
     await using var otherReplicas = await ReplicasAsync(hub, settings.Replicas - 1);
     await Drivers.WarmUpAsync(hub.Address, run, settings.Senders);
     var cpuBefore = hub.CpuTime + otherReplicas.CpuTime;
+    var storageBefore = storage.Requests;
     var clock = Stopwatch.StartNew();
     var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
     var ingest = await Drivers.IngestAsync(hub.Address, workload.Events, settings.Senders);
@@ -73,6 +75,7 @@ await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, 
     }
 
     var drained = clock.Elapsed;
+    var storageRequests = storage.Requests - storageBefore;
     var traffic = simulator.Portal.Traffic.Snapshot();
     var drainRss = Math.Max(hub.PeakRssBytes, otherReplicas.PeakRssBytes);
     Console.WriteLine($"[bench] drained in {drained.TotalSeconds:F1} s; measuring latency without a backlog");
@@ -88,6 +91,9 @@ await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings(tables, 
         ["refusedBatches"] = paced.Refused,
     };
     report["drain"] = Drain(traffic, drained, workload, late.Count);
+    // Every request the hub made to the table endpoint from the first event in until the last was settled, per event.
+    report["drain"]!["storageRequests"] = storageRequests;
+    report["drain"]!["storageRequestsPerEvent"] = Math.Round(storageRequests / (double)(workload.Events.Count + late.Count), 3);
     report["latency"] = new JsonObject
     {
         ["events"] = latencyRows.Count,
@@ -114,7 +120,7 @@ using (var reset = await simulator.Client.PostAsync("/_simulator/reset", null))
 
 var baselineRun = $"{run}x";
 var baselineWorkload = Workload.Generate(Math.Min(settings.Events, settings.Limit / 10 * settings.BaselineSeconds * 4), seed: 7, baselineRun);
-await using (var hub = await HubProcess.StartAsync(HubPort, HubSettings($"Bench{baselineRun}", batching: false)))
+await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings($"Bench{baselineRun}", batching: false)))
 {
     await Drivers.IngestAsync(hub.Address, baselineWorkload.Events, settings.Senders);
     var started = simulator.Portal.Traffic.UpsertBatchSizes.Count;
@@ -147,7 +153,7 @@ Dictionary<string, string> HubSettings(string table, bool batching)
         ["Secrets:HubSpotAccessToken"] = HubSpotToken,
         ["HubSpot:BaseAddress"] = simulator.BaseAddress.ToString(),
         ["HubSpot:RequestsPerTenSeconds"] = settings.Limit.ToString(CultureInfo.InvariantCulture),
-        ["Storage:ConnectionString"] = stack.TableConnectionString,
+        ["Storage:ConnectionString"] = storage.ConnectionStringFor(stack.TableConnectionString, stack.TablePort),
         ["Storage:NotificationsTable"] = table,
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
@@ -167,7 +173,7 @@ Dictionary<string, string> HubSettings(string table, bool batching)
 
     if (!batching)
     {
-        values["ContactBatching:MaxBatchSize"] = "1";
+        values["HubSpot:MaxBatchSize"] = "1";
         values["ContactBatching:Coalesce"] = "false";
     }
 
@@ -179,7 +185,7 @@ async Task<HubReplicas> ReplicasAsync(HubProcess first, int count)
     var replicas = new HubReplicas();
     for (var i = 1; i <= count; i++)
     {
-        replicas.Add(await HubProcess.StartAsync(HubPort + i, HubSettings(tables, batching: true), $"bench-hub-{i}.log"));
+        replicas.Add(await HubProcess.StartAsync(FreePorts.Next(), HubSettings(tables, batching: true), $"bench-hub-{i}.log"));
     }
 
     if (count > 0)

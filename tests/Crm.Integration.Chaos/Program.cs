@@ -231,7 +231,7 @@ Dictionary<string, string> HubSettings(string table)
         ["Secrets:Auth0ManagementClientId"] = "chaos-client",
         ["Secrets:Auth0ManagementClientSecret"] = "chaos-secret",
         // Small batches, so that the workload makes a backlog to fault in the middle of (the quick one drains in seconds otherwise).
-        ["ContactBatching:MaxBatchSize"] = "10",
+        ["HubSpot:MaxBatchSize"] = "10",
         ["PlatformEvents:ContactWaitDelay"] = "00:00:05",
         ["PlatformEvents:ContactWaitAttempts"] = "8",
         ["PlatformEvents:SendStatusFirstPoll"] = "00:00:00.200",

@@ -68,8 +68,10 @@ public sealed class PlatformEventsEndToEndTests(HubFixture hub)
         var run = LogStreamRequests.RunId();
         var template = await SaveTemplateAsync($"receipt-{run}", 300);
         var to = $"crash-{run}@example.com";
-        // What the crashed process left: a ledger row that never got its outcome, and the email already sent.
-        await hub.Ledger.AdmitAsync(new NotificationReceipt($"{run}-c1", "email", "transactional-email", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        // What the crashed process left: a ledger row that never got its outcome, and the email already sent. Admitted
+        // today: the row's partition is the day it was received (a redelivery across midnight gets a new row, and the
+        // send id still keeps it to one email).
+        await hub.Ledger.AdmitAsync(new NotificationReceipt($"{run}-c1", "email", "transactional-email", TimeProvider.System.GetUtcNow()), CancellationToken.None);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/marketing/v3/transactional/single-email/send")
         {
             Content = JsonContent.Create(new JsonObject { ["emailId"] = 300, ["message"] = new JsonObject { ["to"] = to, ["sendId"] = SendIds.For($"{run}-c1") } }),

@@ -108,7 +108,7 @@ public sealed class SharedBudgetEndToEndTests(ITestOutputHelper output) : IAsync
     {
         var settings = HubFactory.SettingsFor(_broker, TestStack.Shared, _table, _hubSpot.BaseAddress);
         settings["HubSpot:RequestsPerTenSeconds"] = Limit.ToString(CultureInfo.InvariantCulture);
-        settings["ContactBatching:MaxBatchSize"] = "1";
+        settings["HubSpot:MaxBatchSize"] = "1";
         // One Replicas table for these processes: they are replicas of one deployment, spending one portal's budget.
         settings["Storage:ReplicasTable"] = _table + "Replicas";
         settings["SharedBudget:HeartbeatInterval"] = HeartbeatInterval.ToString();

@@ -18,7 +18,7 @@ public sealed class StartupTests
         { "Secrets:HubSpotAccessToken", null, "Secret 'HubSpotAccessToken' is not set" },
         { "HubSpot:BaseAddress", "not a url", "BaseAddress" },
         { "HubSpot:RequestsPerTenSeconds", "0", "RequestsPerTenSeconds" },
-        { "ContactBatching:MaxBatchSize", "101", "MaxBatchSize" },
+        { "HubSpot:MaxBatchSize", "101", "MaxBatchSize" },
         { "Auth0LogStream:ForwardedTypes:2", "slo", "Auth0LogStream:ForwardedTypes may only name log types that have a handler" },
         { "Auth0LogStream:MaxBodyBytes", "10", "MaxBodyBytes" },
         { "ServiceBus:Port", "70000", "Port" },

@@ -21,6 +21,10 @@ public sealed class TestStack
     /// <summary>The benchmark's stack: broker and Azurite of its own, purged after each run.</summary>
     public static readonly TestStack Benchmark = new("bench", amqpPort: 5680, tablePort: 10020);
 
+    /// <summary>The benchmark's stack on other ports (a second checkout benchmarking beside the first), in a folder of its own.</summary>
+    public static TestStack BenchmarkOn(int amqpPort, int tablePort) =>
+        amqpPort == Benchmark.AmqpPort && tablePort == Benchmark.TablePort ? Benchmark : new($"bench-{amqpPort}-{tablePort}", amqpPort, tablePort);
+
     /// <summary>The chaos suite's stack, which it kills and restarts on purpose; <c>CHAOS_AMQP_PORT</c> and <c>CHAOS_TABLE_PORT</c> move it.</summary>
     public static readonly TestStack Chaos = new("chaos", amqpPort: PortFromEnvironment("CHAOS_AMQP_PORT", 5695),
         tablePort: PortFromEnvironment("CHAOS_TABLE_PORT", 10035));

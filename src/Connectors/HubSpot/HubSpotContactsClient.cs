@@ -15,7 +15,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
 {
     private const string UpsertPath = "crm/v3/objects/contacts/batch/upsert";
 
-    public async Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactChange> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var outcomes = new ContactUpsertOutcome[inputs.Count];
@@ -37,10 +37,13 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
         return outcomes;
     }
 
-    /// <summary>One input per email, later values winning; invalid emails answered at once without a call.</summary>
-    private static List<ContactUpsert> Merge(IReadOnlyList<ContactUpsert> inputs, ContactUpsertOutcome[] outcomes)
+    /// <summary>
+    /// One input per normalised email, merged by <see cref="ContactChange.Merge"/> (the batcher's rule); invalid
+    /// emails answered at once without a call.
+    /// </summary>
+    private static List<ContactChange> Merge(IReadOnlyList<ContactChange> inputs, ContactUpsertOutcome[] outcomes)
     {
-        var merged = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var merged = new Dictionary<string, ContactChange>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
         {
             if (!EmailAddress.TryNormalize(inputs[i].Email, out var email))
@@ -49,21 +52,14 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
                 continue;
             }
 
-            if (!merged.TryGetValue(email, out var properties))
-            {
-                merged[email] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
-            }
-
-            foreach (var (name, value) in inputs[i].Properties)
-            {
-                properties[name] = value;
-            }
+            var input = inputs[i] with { Email = email };
+            merged[email] = merged.TryGetValue(email, out var earlier) ? earlier.Merge(input) : input;
         }
 
-        return merged.Select(m => new ContactUpsert(m.Key, m.Value)).ToList();
+        return [.. merged.Values];
     }
 
-    private async Task UpsertChunkAsync(IReadOnlyList<ContactUpsert> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task UpsertChunkAsync(IReadOnlyList<ContactChange> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
         var request = new BatchUpsertRequest(chunk.Select(c => new BatchUpsertInput("email", c.Email, c.Properties)).ToList());
         metrics.BatchSent(chunk.Count);
@@ -104,7 +100,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
     }
 
     private static async Task ReadResultsAsync(
-        IReadOnlyList<ContactUpsert> chunk, HttpResponseMessage response, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
+        IReadOnlyList<ContactChange> chunk, HttpResponseMessage response, Dictionary<string, ContactUpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
         var ids = (body?.Results ?? [])
@@ -168,7 +164,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
         }
     }
 
-    private static void SetAll(IEnumerable<ContactUpsert> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, ContactUpsertOutcome outcome)
+    private static void SetAll(IEnumerable<ContactChange> chunk, Dictionary<string, ContactUpsertOutcome> outcomes, ContactUpsertOutcome outcome)
     {
         foreach (var contact in chunk)
         {

@@ -64,6 +64,10 @@ public static class HubSpotServiceCollectionExtensions
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
         AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, Budget.Counts);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
+        // Batching and coalescing of contact writes are HubSpot's concern: one batcher for the process, one rule.
+        services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
+        services.AddSingleton<ContactBatcher>();
+        services.AddSingleton<IHubSpotContactWriter>(provider => provider.GetRequiredService<ContactBatcher>());
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), Budget.Exempt);
         // Status reads follow sends already made: they can wait while contact writes need the budget.
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.StatusClient), Budget.Yields);

@@ -4,16 +4,16 @@ using Azure.Data.Tables;
 namespace Crm.Integration.Connectors.Storage;
 
 /// <summary>
-/// The ledger row as Table Storage holds it: PartitionKey = key of the source id, RowKey = channel and that key (see
-/// <see cref="TableKey"/>: any id becomes a bounded key; the id itself is kept in <see cref="SourceId"/>). The key
-/// repeats in the RowKey for the local store, not for Azure: Azurite (LokiJS) serves a point read from the index of the
-/// RowKey alone, and a RowKey shared by every row of a channel made each read a scan of the whole table.
+/// The ledger row as Table Storage holds it. Keys (see <see cref="LedgerKeys"/>):
+/// PartitionKey = <c>{channel}|{yyyyMMdd}|{shard}</c> — the channel, the UTC day the event was received, and one of
+/// <see cref="LedgerKeys.Shards"/> shards by a hash of the row key; RowKey = <c>{channel}|{key of the source id}</c>
+/// (see <see cref="TableKey"/>: any id becomes a bounded key; the id itself is kept in <see cref="SourceId"/>).
+/// Rows admitted together share a partition, so that they are written as one entity-group transaction, and a
+/// channel's rows older than a day are one partition range (<see cref="LedgerKeys.OlderThan"/>), not a scan.
 /// Text columns are bounded (<see cref="Bounded"/>) so that no value from outside can make a row storage refuses.
 /// </summary>
 internal sealed class NotificationEntity : ITableEntity
 {
-    private const char Separator = '|';
-
     // A string property may hold 64 KiB (32 K characters); these bounds keep a whole row far below 1 MiB.
     private const int MaxIdLength = 1024;
     private const int MaxShortText = 256;
@@ -54,8 +54,8 @@ internal sealed class NotificationEntity : ITableEntity
 
     public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status) => new()
     {
-        PartitionKey = PartitionKeyOf(receipt.SourceId),
-        RowKey = RowKeyOf(receipt.SourceId, receipt.Channel),
+        PartitionKey = LedgerKeys.PartitionKeyOf(receipt),
+        RowKey = LedgerKeys.RowKeyOf(receipt.SourceId, receipt.Channel),
         SourceId = Bounded(Displayable(receipt.SourceId), MaxIdLength),
         Type = Bounded(receipt.Type, MaxShortText),
         Status = status.ToString(),
@@ -63,10 +63,6 @@ internal sealed class NotificationEntity : ITableEntity
         UpdatedAt = receipt.ReceivedAt,
         Attempts = 1,
     };
-
-    public static string PartitionKeyOf(string sourceId) => TableKey.Encode(sourceId);
-
-    public static string RowKeyOf(string sourceId, string channel) => TableKey.Encode(channel) + Separator + PartitionKeyOf(sourceId);
 
     /// <summary>An error or reason as the row may hold it.</summary>
     public static string BoundedError(string error) => Bounded(error, MaxErrorLength);
@@ -100,8 +96,8 @@ internal sealed class NotificationEntity : ITableEntity
     private static string Bounded(string text, int maxLength) => text.Length <= maxLength ? text : text[..(maxLength - 1)] + "…";
 
     public NotificationRecord ToRecord() => new(
-        SourceId ?? TableKey.Decode(PartitionKey),
-        TableKey.Decode(RowKey[..^(PartitionKey.Length + 1)]),
+        SourceId ?? TableKey.Decode(LedgerKeys.SourceKeyOf(RowKey)),
+        TableKey.Decode(LedgerKeys.ChannelKeyOf(RowKey)),
         Type,
         Enum.TryParse<NotificationStatus>(Status, out var status) ? status : NotificationStatus.Failed,
         ReceivedAt,

@@ -9,23 +9,28 @@ using Microsoft.Extensions.Options;
 namespace Crm.Integration.Connectors.Storage;
 
 /// <summary>
-/// One row per contact and kind of date: PartitionKey = hash of the email, RowKey = kind and hash. The hash repeats in
-/// the RowKey for Azurite, whose point reads use the RowKey's index alone (a RowKey shared by all contacts made each
-/// read a scan of the table); Azure serves either layout from the PartitionKey.
+/// One row per contact and kind of date: PartitionKey = <c>{kind}|{shard}</c> (one of <see cref="Shards"/> by the
+/// email's hash), RowKey = the hash of the email. Few partitions, so that the claims of a burst share entity-group
+/// transactions (<see cref="TableBatchWriter"/>); the hash, never the email, is stored.
 /// </summary>
 /// <remarks>
 /// The rows this process last read or wrote are remembered with their ETags. Stored dates only ever rise, so a
-/// remembered date at or after an event's proves the event late without a read, and a remembered ETag lets the next
-/// claim write without reading first; if another writer moved the row meanwhile, the write fails on the ETag and the
-/// row is read again. <see cref="GetAsync"/> always reads: it is the check against other writers.
+/// remembered date at or after an event's proves the event late without a request, and a remembered ETag lets the
+/// claim write without reading first. Every write is conditional — an insert for a row not known here, a replace on
+/// the remembered ETag — so that a row another replica moved fails the write (409/412), is read once and compared
+/// again. Nothing is read after a write.
 /// </remarks>
 internal sealed class TableContactDates : IContactDates, IDisposable
 {
     private const string Column = "EpochMilliseconds";
 
+    /// <summary>Partitions per kind of date: a batch of 100 claims is at most eight transactions.</summary>
+    private const int Shards = 8;
+
     // Enough rounds for every login of one contact in a burst (each round lets one writer through).
     private const int ContendedAttempts = 100;
     private readonly LazyTable _table;
+    private readonly TableBatchWriter _writer;
     private readonly MemoryCache? _remembered;
     private readonly TimeProvider _time;
 
@@ -33,6 +38,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
     {
         _time = time;
         _table = new LazyTable(service, options.Value.ContactDatesTable);
+        _writer = new TableBatchWriter(_table);
         _remembered = options.Value.ContactDatesRemembered > 0
             ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContactDatesRemembered })
             : null;
@@ -41,19 +47,22 @@ internal sealed class TableContactDates : IContactDates, IDisposable
     public async Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var key = KeyOf(email);
-        return (await ReadAsync(table, key, RowKeyOf(date, key), cancellationToken).ConfigureAwait(false))?.EpochMilliseconds;
+        var (partitionKey, rowKey) = KeysOf(email, date);
+        return (await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false))?.EpochMilliseconds;
+    }
+
+    public long? Known(string email, ContactDate date)
+    {
+        var (partitionKey, rowKey) = KeysOf(email, date);
+        return _remembered?.Get<StoredDate>(partitionKey + rowKey)?.EpochMilliseconds;
     }
 
     public async Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var key = KeyOf(email);
-        var rowKey = RowKeyOf(date, key);
-        var row = _remembered?.Get<StoredDate>(rowKey);
+        var (partitionKey, rowKey) = KeysOf(email, date);
+        var row = _remembered?.Get<StoredDate>(partitionKey + rowKey);
         for (var attempt = 1; ; attempt++)
         {
-            row ??= await ReadAsync(table, key, rowKey, cancellationToken).ConfigureAwait(false);
             if (row?.EpochMilliseconds >= epochMilliseconds)
             {
                 return row.EpochMilliseconds;
@@ -61,13 +70,14 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
             try
             {
-                var entity = new TableEntity(key, rowKey) { [Column] = epochMilliseconds };
-                var written = row is null
-                    ? await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                    : await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                var entity = new TableEntity(partitionKey, rowKey) { [Column] = epochMilliseconds };
+                var action = row is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag);
+                var written = await _writer.SubmitAsync(action, cancellationToken).ConfigureAwait(false);
                 if (written.Headers.ETag is { } etag)
                 {
-                    Remember(rowKey, new StoredDate(epochMilliseconds, etag));
+                    Remember(partitionKey + rowKey, new StoredDate(epochMilliseconds, etag));
                 }
 
                 return epochMilliseconds;
@@ -82,11 +92,13 @@ internal sealed class TableContactDates : IContactDates, IDisposable
                     throw new StorageUnavailableException($"Contact date still contended after {attempt} attempts; try again later.", ex);
                 }
 
-                row = null;
                 if (attempt > 2)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), _time, cancellationToken).ConfigureAwait(false);
                 }
+
+                var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+                row = await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex)
             {
@@ -99,11 +111,11 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
     }
 
-    private async Task<StoredDate?> ReadAsync(TableClient table, string key, string rowKey, CancellationToken cancellationToken)
+    private async Task<StoredDate?> ReadAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await table.GetEntityIfExistsAsync<TableEntity>(key, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!response.HasValue)
             {
                 return null;
@@ -111,7 +123,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
             // A row without the date (mended by hand) is older than any event.
             var row = new StoredDate(response.Value!.GetInt64(Column) ?? long.MinValue, response.Value.ETag);
-            Remember(rowKey, row);
+            Remember(partitionKey + rowKey, row);
             return row;
         }
         catch (RequestFailedException ex)
@@ -124,16 +136,19 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
     }
 
-    private void Remember(string rowKey, StoredDate row) => _remembered?.Set(rowKey, row, new MemoryCacheEntryOptions { Size = 1 });
+    private void Remember(string key, StoredDate row) => _remembered?.Set(key, row, new MemoryCacheEntryOptions { Size = 1 });
 
-    private static string RowKeyOf(ContactDate date, string key) => date switch
+    private static (string PartitionKey, string RowKey) KeysOf(string email, ContactDate date)
     {
-        ContactDate.LastLogin => "last-login-" + key,
-        ContactDate.LastTaskSignup => "last-task-signup-" + key,
-        _ => throw new ArgumentOutOfRangeException(nameof(date), date, "Unknown contact date."),
-    };
-
-    private static string KeyOf(string email) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email)));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(email));
+        var kind = date switch
+        {
+            ContactDate.LastLogin => "last-login",
+            ContactDate.LastTaskSignup => "last-task-signup",
+            _ => throw new ArgumentOutOfRangeException(nameof(date), date, "Unknown contact date."),
+        };
+        return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{kind}|{hash[0] % Shards}"), Convert.ToHexStringLower(hash));
+    }
 
     public void Dispose() => _remembered?.Dispose();
 

@@ -5,33 +5,51 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
 
-internal sealed class TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
-    : INotificationLedger
+/// <summary>
+/// The ledger on Table Storage. Admissions, outcomes and rejections go through a <see cref="TableBatchWriter"/>: rows
+/// of one partition (<see cref="LedgerKeys"/>) written at about the same time share one entity-group transaction.
+/// Nothing is read on the way of a first arrival; only a repeat (the insert finds the row) reads its row once.
+/// </summary>
+internal sealed class TableNotificationLedger : INotificationLedger
 {
     // Each round of optimistic updates lets one writer through: enough rounds for a burst of concurrent deliveries.
     private const int ConcurrentUpdateAttempts = 25;
 
-    private readonly LazyTable _table = new(service, options.Value.NotificationsTable);
+    private readonly LazyTable _table;
+    private readonly TableBatchWriter _writer;
+    private readonly TimeProvider _time;
+
+    public TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
+    {
+        _table = new LazyTable(service, options.Value.NotificationsTable);
+        _writer = new TableBatchWriter(_table);
+        _time = timeProvider;
+    }
 
     public async Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = NotificationEntity.From(receipt, NotificationStatus.Received);
         try
         {
-            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            await _writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, entity), cancellationToken).ConfigureAwait(false);
             return new LedgerAdmission(IsFirst: true, entity.ToRecord());
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
+            // Seen before: one read and one conditional write count it — an attempt when it is not settled yet (a
+            // redelivery after a failure or a crash), a duplicate when it is.
+            var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
             var existing = await UpdateAsync(table, entity.PartitionKey, entity.RowKey, row =>
             {
                 if (row.ToRecord().IsSettled)
                 {
-                    return false;
+                    row.DuplicatesSeen++;
+                }
+                else
+                {
+                    row.Attempts++;
                 }
 
-                row.Attempts++;
                 return true;
             }, cancellationToken).ConfigureAwait(false);
             return new LedgerAdmission(IsFirst: false, existing.ToRecord());
@@ -46,10 +64,11 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         }
     }
 
-    public async Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    public async Task<NotificationRecord> RecordDuplicateAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await UpdateAsync(table, NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel), row =>
+        var entity = await UpdateAsync(table, LedgerKeys.PartitionKeyOf(receipt), LedgerKeys.RowKeyOf(receipt.SourceId, receipt.Channel), row =>
         {
             row.DuplicatesSeen++;
             return true;
@@ -57,17 +76,17 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         return entity.ToRecord();
     }
 
-    public async Task RecordOutcomeAsync(string sourceId, string channel, NotificationOutcome outcome, CancellationToken cancellationToken)
+    public async Task RecordOutcomeAsync(NotificationReceipt receipt, NotificationOutcome outcome, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(outcome);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         // One merge of the outcome's columns, no read: the counters (attempts, duplicates) are not in it, so concurrent
-        // deliveries cannot undo each other's counts, and it costs one storage operation per event instead of two.
-        var patch = new TableEntity(NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel))
+        // deliveries cannot undo each other's counts; it shares its partition's next transaction.
+        var patch = new TableEntity(LedgerKeys.PartitionKeyOf(receipt), LedgerKeys.RowKeyOf(receipt.SourceId, receipt.Channel))
         {
             [nameof(NotificationEntity.Status)] = outcome.Status.ToString(),
             [nameof(NotificationEntity.LastError)] = NotificationEntity.BoundedError(outcome.Error ?? ""),
-            [nameof(NotificationEntity.UpdatedAt)] = timeProvider.GetUtcNow(),
+            [nameof(NotificationEntity.UpdatedAt)] = _time.GetUtcNow(),
         };
         Set(nameof(NotificationEntity.HubSpotId), outcome.HubSpotId);
         Set(nameof(NotificationEntity.Template), outcome.Template);
@@ -75,11 +94,11 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         Set(nameof(NotificationEntity.Result), outcome.Result);
         try
         {
-            await table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await _writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, ETag.All), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound && ex.ErrorCode != "TableNotFound")
         {
-            throw new InvalidOperationException($"No ledger row {sourceId}/{channel}.", ex);
+            throw new InvalidOperationException($"No ledger row {receipt.SourceId}/{receipt.Channel}.", ex);
         }
         catch (RequestFailedException ex)
         {
@@ -115,7 +134,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
                 return entity;
             }
 
-            entity.UpdatedAt = timeProvider.GetUtcNow();
+            entity.UpdatedAt = _time.GetUtcNow();
             try
             {
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -124,7 +143,7 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && attempt < ConcurrentUpdateAttempts)
             {
                 // Another delivery of the same event updated the row first: read it again, a moment later so the writers spread out.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), timeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex)
             {
@@ -139,12 +158,11 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
 
     public async Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected);
         entity.LastError = NotificationEntity.BoundedError(reason);
         try
         {
-            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
@@ -156,11 +174,35 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         }
     }
 
+    /// <summary>
+    /// The row of an event on any day (the newest when a redelivery crossed midnight): a query over the channel's
+    /// partitions, for operators and tests, never on the way of an event.
+    /// </summary>
     public async Task<NotificationRecord?> FindAsync(string sourceId, string channel, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await GetAsync(table, NotificationEntity.PartitionKeyOf(sourceId), NotificationEntity.RowKeyOf(sourceId, channel), cancellationToken).ConfigureAwait(false);
-        return entity?.ToRecord();
+        var filter = $"{LedgerKeys.OfChannel(channel)} and RowKey eq '{LedgerKeys.RowKeyOf(sourceId, channel).Replace("'", "''", StringComparison.Ordinal)}'";
+        try
+        {
+            NotificationEntity? newest = null;
+            await foreach (var row in table.QueryAsync<NotificationEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (newest is null || row.ReceivedAt > newest.ReceivedAt)
+                {
+                    newest = row;
+                }
+            }
+
+            return newest?.ToRecord();
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
+        }
     }
 
     private async Task<NotificationEntity?> GetAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Crm.Integration.Connectors.Diagnostics;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
 using Crm.Integration.Functions.Hosting;
 
 namespace Crm.Integration.Functions.Auth0Events;
@@ -27,18 +28,18 @@ internal sealed class Auth0EventsTrigger(
         catch (JsonException ex)
         {
             Log.Auth0EventMalformed(logger, message.MessageId, ex.LineNumber, ex.BytePositionInLine);
-            return Settlement.DeadLetter("MalformedEvent", $"The body is not an Auth0 log event: {Quote.Short(ex.Message)}");
+            return Settlement.DeadLetter(Reasons.MalformedEvent.Code, $"The body is not an Auth0 log event: {Quote.Short(ex.Message)}");
         }
 
         if (logEvent is null)
         {
-            return Settlement.DeadLetter("MalformedEvent", "The body is JSON null, not an Auth0 log event.");
+            return Settlement.DeadLetter(Reasons.MalformedEvent.Code, "The body is JSON null, not an Auth0 log event.");
         }
 
         using var activity = TriggerTelemetry.StartHandling(HubTelemetry.Auth0Events, Auth0Channel.Name, logEvent.Data?.Type, logEvent.LogId ?? logEvent.Data?.LogId);
         var outcome = await handler.HandleAsync(logEvent, cancellationToken).ConfigureAwait(false);
         metrics.Handled(activity, Auth0Channel.Name, logEvent.Data?.Type, outcome,
             Auth0Dates.TryParse(logEvent.Data?.Date, out var occurred) ? occurred : null, time.GetUtcNow());
-        return FailurePolicy.ToSettlement(outcome);
+        return await FailurePolicy.ToSettlementAsync(outcome, time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Execution;
 
 namespace Crm.Integration.Functions.Common;
 
@@ -16,6 +17,21 @@ internal static class FailurePolicy
         OutcomeKind.Permanent => Settlement.DeadLetter(outcome.Reason ?? "Permanent", outcome.Description ?? "The event cannot be processed."),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "Unknown outcome."),
     };
+
+    /// <summary>
+    /// <see cref="ToSettlement"/>, with the table's one waiting action: a transient outcome that asks to be tried again
+    /// later (a task signup whose contact is not in HubSpot yet) holds its message that long, then abandons it, so
+    /// that no handler sleeps and a redelivery does not come back within milliseconds.
+    /// </summary>
+    public static async Task<Settlement> ToSettlementAsync(HandlerOutcome outcome, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (outcome.Kind == OutcomeKind.Transient && outcome.RetryAfter is { } delay && delay > TimeSpan.Zero)
+        {
+            await HoldAsync(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ToSettlement(outcome);
+    }
 
     /// <summary>How long a message is held before it is abandoned while storage is down (see <see cref="SettleAsync"/>).</summary>
     public static readonly TimeSpan StorageOutageHold = TimeSpan.FromSeconds(5);
@@ -37,20 +53,24 @@ internal static class FailurePolicy
         }
         catch (StorageRefusedException ex)
         {
-            return Settlement.DeadLetter("StorageRefused", Quote.Short(ex.Message));
+            return Settlement.DeadLetter(Reasons.StorageRefused.Code, Quote.Short(ex.Message));
         }
         catch (StorageUnavailableException)
         {
-            try
-            {
-                await Task.Delay(StorageOutageHold, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: abandon now, the next host takes it.
-            }
+            await HoldAsync(StorageOutageHold, time, cancellationToken).ConfigureAwait(false);
+            return Settlement.Abandon(Reasons.StorageUnavailable.Code);
+        }
+    }
 
-            return Settlement.Abandon("StorageUnavailable");
+    private static async Task HoldAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: abandon now, the next host takes it.
         }
     }
 }

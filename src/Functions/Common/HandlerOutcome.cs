@@ -16,15 +16,12 @@ public enum OutcomeKind
 }
 
 /// <summary>What a handler made of one event; the trigger turns it into a settlement or an HTTP status.</summary>
-/// <param name="Reason">A short, stable, machine-readable reason, e.g. <c>UnsupportedLogType</c>.</param>
+/// <param name="Reason">A short, stable, machine-readable reason, e.g. <c>UnsupportedLogType</c>: made by <see cref="Execution.Reason.Because"/>, from the catalogue.</param>
 /// <param name="Description">A sentence for an operator. Never personal data.</param>
-public readonly record struct HandlerOutcome(OutcomeKind Kind, string? Reason = null, string? Description = null)
+/// <param name="RetryAfter">For a transient outcome: how long the message is held before it goes back to the queue.</param>
+public readonly record struct HandlerOutcome(OutcomeKind Kind, string? Reason = null, string? Description = null, TimeSpan? RetryAfter = null)
 {
     public static HandlerOutcome Success { get; } = new(OutcomeKind.Success);
 
     public static HandlerOutcome Duplicate { get; } = new(OutcomeKind.Duplicate);
-
-    public static HandlerOutcome Transient(string reason, string description) => new(OutcomeKind.Transient, reason, description);
-
-    public static HandlerOutcome Permanent(string reason, string description) => new(OutcomeKind.Permanent, reason, description);
 }

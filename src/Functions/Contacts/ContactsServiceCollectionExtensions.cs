@@ -8,8 +8,6 @@ internal static class ContactsServiceCollectionExtensions
 {
     public static IServiceCollection AddContacts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
-        services.AddSingleton<ContactBatcher>();
         services.AddValidatedOptions<LookupsOptions, LookupsOptionsValidator>(configuration.GetSection(LookupsOptions.SectionName));
         LookupSettings<ContactPropertyNames>.Register(services, ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults);
         return services;
@@ -18,6 +16,3 @@ internal static class ContactsServiceCollectionExtensions
 
 [OptionsValidator]
 internal sealed partial class LookupsOptionsValidator : IValidateOptions<LookupsOptions>;
-
-[OptionsValidator]
-internal sealed partial class ContactBatchingOptionsValidator : IValidateOptions<ContactBatchingOptions>;

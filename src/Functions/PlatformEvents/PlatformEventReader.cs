@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
 
 namespace Crm.Integration.Functions.PlatformEvents;
 
@@ -24,14 +25,14 @@ internal static class PlatformEventReader
         }
         catch (JsonException ex)
         {
-            return Reject("MalformedEvent", $"The body is not JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}).");
+            return Reject(Reasons.MalformedEvent, $"The body is not JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}).");
         }
 
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("specversion", out var version))
         {
             return version.ValueKind == JsonValueKind.String && version.GetString() == "1.0"
                 ? FromEnvelope(body, EventEnvelope.CloudEvent, "type", "data")
-                : Reject("UnsupportedEnvelope", $"CloudEvents specversion {Quote.Short(version.ToString())} is not supported; 1.0 is.");
+                : Reject(Reasons.UnsupportedEnvelope, $"CloudEvents specversion {Quote.Short(version.ToString())} is not supported; 1.0 is.");
         }
 
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail-type", out _))
@@ -50,7 +51,7 @@ internal static class PlatformEventReader
         {
             if (!DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             {
-                return Reject("MalformedEvent", $"The envelope's time '{Quote.Short(time)}' is not a date and time (RFC 3339).");
+                return Reject(Reasons.MalformedEvent, $"The envelope's time '{Quote.Short(time)}' is not a date and time (RFC 3339).");
             }
 
             parsedTime = t;
@@ -66,31 +67,31 @@ internal static class PlatformEventReader
         var where = kind == EventEnvelope.Binary ? "message subject" : "envelope";
         if (string.IsNullOrWhiteSpace(type))
         {
-            return Reject("MissingEventType", kind == EventEnvelope.Binary
+            return Reject(Reasons.MissingEventType, kind == EventEnvelope.Binary
                 ? "The message has no subject and its body is neither a CloudEvent (specversion) nor an EventBridge event (detail-type): its type is unknown."
                 : $"The {where} has no event type.");
         }
 
         if (!PlatformEventTypes.Handled.Contains(type, StringComparer.Ordinal))
         {
-            return Reject("UnknownEventType", $"Event type '{Quote.Short(type)}' (from the {where}) has no handler; handled: {string.Join(", ", PlatformEventTypes.Handled)}.");
+            return Reject(Reasons.UnknownEventType, $"Event type '{Quote.Short(type)}' (from the {where}) has no handler; handled: {string.Join(", ", PlatformEventTypes.Handled)}.");
         }
 
         if (string.IsNullOrWhiteSpace(id))
         {
-            return Reject("MissingEventId", kind == EventEnvelope.Binary
+            return Reject(Reasons.MissingEventId, kind == EventEnvelope.Binary
                 ? "The message has no message-id: a binary-mode event needs one as its id."
                 : $"The {where} has no id.");
         }
 
         if (SourceIds.Problem(kind == EventEnvelope.Binary ? "message-id" : "event id", id) is { } problem)
         {
-            return Reject("InvalidEventId", problem);
+            return Reject(Reasons.InvalidEventId, problem);
         }
 
         if (data.ValueKind != JsonValueKind.Object)
         {
-            return Reject("MalformedEvent", $"The event's data is {(data.ValueKind == JsonValueKind.Undefined ? "missing" : $"a JSON {data.ValueKind}")}, not an object.");
+            return Reject(Reasons.MalformedEvent, $"The event's data is {(data.ValueKind == JsonValueKind.Undefined ? "missing" : $"a JSON {data.ValueKind}")}, not an object.");
         }
 
         return (new PlatformEvent(type, id, source, time, data, kind), HandlerOutcome.Success);
@@ -100,5 +101,5 @@ internal static class PlatformEventReader
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
 
-    private static (PlatformEvent?, HandlerOutcome) Reject(string reason, string description) => (null, HandlerOutcome.Permanent(reason, description));
+    private static (PlatformEvent?, HandlerOutcome) Reject(Reason reason, string description) => (null, reason.Because(description));
 }

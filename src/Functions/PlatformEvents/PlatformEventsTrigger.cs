@@ -53,6 +53,6 @@ internal sealed class PlatformEventsTrigger(
             _ => throw new InvalidOperationException($"The reader let through event type '{Quote.Short(platformEvent.Type)}', which has no handler."),
         };
         metrics.Handled(activity, Channel, platformEvent.Type, outcome, platformEvent.Time, time.GetUtcNow());
-        return FailurePolicy.ToSettlement(outcome);
+        return await FailurePolicy.ToSettlementAsync(outcome, time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
 
 namespace Crm.Integration.Functions.TransactionalEmails;
 
@@ -28,8 +29,7 @@ internal static class EmailTemplateRules
 
         var problems = missing.Select(p => $"required {p} is missing or empty")
             .Concat(undeclared.Select(p => $"{p} is not declared by the template"));
-        return HandlerOutcome.Permanent(
-            missing.Count > 0 ? "MissingRequiredProperty" : "UndeclaredProperty",
+        return (missing.Count > 0 ? Reasons.MissingRequiredProperty : Reasons.UndeclaredProperty).Because(
             $"Template '{template.Name}': {string.Join("; ", problems)}.");
     }
 

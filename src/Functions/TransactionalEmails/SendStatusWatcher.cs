@@ -27,8 +27,10 @@ internal sealed class SendStatusWatcher(
     public int Watching => _watching.Count;
 
     /// <summary>Starts following a send; false when the watcher is stopping or already follows as many as it may.</summary>
-    public bool Watch(string eventId, string statusId)
+    public bool Watch(NotificationReceipt receipt, string statusId)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var eventId = receipt.SourceId;
         if (_stopping.IsCancellationRequested || _watching.Count >= options.Value.SendStatusMaxWatched)
         {
             Log.SendStatusNotWatched(logger, eventId, statusId, _watching.Count);
@@ -36,13 +38,14 @@ internal sealed class SendStatusWatcher(
         }
 
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _watching[statusId] = FollowAsync(eventId, statusId, registered.Task, _stopping.Token);
+        _watching[statusId] = FollowAsync(receipt, statusId, registered.Task, _stopping.Token);
         registered.SetResult();
         return true;
     }
 
-    private async Task FollowAsync(string eventId, string statusId, Task registered, CancellationToken stopping)
+    private async Task FollowAsync(NotificationReceipt receipt, string statusId, Task registered, CancellationToken stopping)
     {
+        var eventId = receipt.SourceId;
         await registered.ConfigureAwait(false);
         var settings = options.Value;
         var started = time.GetUtcNow();
@@ -55,7 +58,7 @@ internal sealed class SendStatusWatcher(
                 var answer = await email.GetStatusAsync(statusId, stopping).ConfigureAwait(false);
                 if (answer is { Kind: SendOutcomeKind.Answered, Status: { IsFinal: true } status })
                 {
-                    await RecordAsync(eventId, SendVerdicts.Of(status).Outcome, stopping).ConfigureAwait(false);
+                    await RecordAsync(receipt, SendVerdicts.Of(status).Outcome, stopping).ConfigureAwait(false);
                     Log.SendStatusFinal(logger, eventId, statusId, status.SendResult ?? status.Status);
                     return;
                 }
@@ -65,7 +68,7 @@ internal sealed class SendStatusWatcher(
                     var why = answer.Kind == SendOutcomeKind.Permanent
                         ? $"The send status cannot be read: {answer.Error}."
                         : $"No final result within {settings.SendStatusGiveUpAfter}; HubSpot last said {answer.Status?.Status ?? answer.Error?.ToString()}.";
-                    await RecordAsync(eventId, new NotificationOutcome(NotificationStatus.Delivered, why, statusId), stopping).ConfigureAwait(false);
+                    await RecordAsync(receipt, new NotificationOutcome(NotificationStatus.Delivered, why, statusId), stopping).ConfigureAwait(false);
                     Log.SendStatusGaveUp(logger, eventId, statusId, why);
                     return;
                 }
@@ -87,8 +90,8 @@ internal sealed class SendStatusWatcher(
         }
     }
 
-    private Task RecordAsync(string eventId, NotificationOutcome outcome, CancellationToken cancellationToken) =>
-        ledger.RecordOutcomeAsync(eventId, TransactionalEmailHandler.Channel, outcome, cancellationToken);
+    private Task RecordAsync(NotificationReceipt receipt, NotificationOutcome outcome, CancellationToken cancellationToken) =>
+        ledger.RecordOutcomeAsync(receipt, outcome, cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

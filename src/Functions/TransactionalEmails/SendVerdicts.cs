@@ -1,6 +1,7 @@
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
 
 namespace Crm.Integration.Functions.TransactionalEmails;
 
@@ -16,7 +17,7 @@ internal static class SendVerdicts
         if (status.Status == "CANCELED")
         {
             var reason = $"HubSpot canceled the send (status {status.StatusId}).";
-            return (Row(NotificationStatus.Rejected, reason), HandlerOutcome.Permanent("EmailNotSent", reason));
+            return (Row(NotificationStatus.Rejected, reason), Reasons.EmailNotSent.Because(reason));
         }
 
         return SendResults.Classify(status.SendResult) switch
@@ -24,9 +25,9 @@ internal static class SendVerdicts
             SendResultKind.Sent or SendResultKind.Unknown => (Row(NotificationStatus.Delivered), HandlerOutcome.Success),
             SendResultKind.AlreadySent => (Row(NotificationStatus.Delivered, "Sent before under this send id; HubSpot sent nothing now."), HandlerOutcome.Duplicate),
             SendResultKind.Transient => (Row(NotificationStatus.Failed, $"HubSpot declined for now: {status.SendResult}."),
-                HandlerOutcome.Transient("EmailThrottled", $"HubSpot answered {status.SendResult}; the same send id is tried again later.")),
+                Reasons.EmailThrottled.Because($"HubSpot answered {status.SendResult}; the same send id is tried again later.")),
             _ => (Row(NotificationStatus.Rejected, $"HubSpot will not send it: {status.SendResult}."),
-                HandlerOutcome.Permanent("EmailNotSent", $"HubSpot will not send this email: {status.SendResult}.")),
+                Reasons.EmailNotSent.Because($"HubSpot will not send this email: {status.SendResult}.")),
         };
     }
 }

@@ -193,7 +193,7 @@ public sealed class HubSpotContactsClientTests : IDisposable
             ["results"] = new JsonArray(emails.Select(e => (JsonNode)new JsonObject { ["id"] = $"c-{e}", ["properties"] = new JsonObject { ["email"] = e } }).ToArray()),
         }.ToJsonString();
 
-    private static ContactUpsert Contact(string email, string property = "firstname", string value = "x") =>
+    private static ContactChange Contact(string email, string property = "firstname", string value = "x") =>
         new(email, new Dictionary<string, string> { [property] = value });
 
     private sealed class RotatingTokenSource : IHubSpotTokenSource

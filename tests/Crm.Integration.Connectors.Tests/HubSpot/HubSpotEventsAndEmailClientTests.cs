@@ -112,7 +112,7 @@ public sealed class HubSpotEventsAndEmailClientTests
     {
         await using var simulator = await RunningSimulator.StartAsync();
         await using var connector = new HubSpotConnector(simulator.BaseAddress);
-        var written = await connector.Contacts.UpsertByEmailAsync([new ContactUpsert("ada@example.com", new Dictionary<string, string>())], CancellationToken.None);
+        var written = await connector.Contacts.UpsertByEmailAsync([new ContactChange("ada@example.com", new Dictionary<string, string>())], CancellationToken.None);
 
         var byId = await connector.Contacts.FindAsync(ContactKey.ById(written[0].ContactId!), CancellationToken.None);
         var byEmail = await connector.Contacts.FindAsync(ContactKey.ByEmail("Ada@Example.com"), CancellationToken.None);
@@ -128,7 +128,7 @@ public sealed class HubSpotEventsAndEmailClientTests
     {
         await using var simulator = await RunningSimulator.StartAsync();
         await using var connector = new HubSpotConnector(simulator.BaseAddress);
-        var written = await connector.Contacts.UpsertByEmailAsync([new ContactUpsert("ada@example.com", new Dictionary<string, string>())], CancellationToken.None);
+        var written = await connector.Contacts.UpsertByEmailAsync([new ContactChange("ada@example.com", new Dictionary<string, string>())], CancellationToken.None);
         var occurrence = new CustomEventOccurrence(
             "pe1_task_signup", written[0].ContactId!, new DateTimeOffset(2026, 11, 20, 8, 30, 0, TimeSpan.Zero), Guid.NewGuid(), new Dictionary<string, string> { ["task_name"] = "Count" });
 

@@ -159,7 +159,7 @@ public sealed class HubSpotRateLimiterTests
         var clock = Stopwatch.StartNew();
 
         var calls = Enumerable.Range(0, 6).Select(i =>
-            connector.Contacts.UpsertByEmailAsync([new ContactUpsert($"user{i}@example.com", new Dictionary<string, string> { ["firstname"] = "U" })], CancellationToken.None));
+            connector.Contacts.UpsertByEmailAsync([new ContactChange($"user{i}@example.com", new Dictionary<string, string> { ["firstname"] = "U" })], CancellationToken.None));
         var outcomes = (await Task.WhenAll(calls)).SelectMany(o => o).ToList();
 
         Assert.All(outcomes, o => Assert.Equal(UpsertOutcomeKind.Succeeded, o.Kind));

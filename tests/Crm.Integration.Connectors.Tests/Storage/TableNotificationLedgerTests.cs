@@ -43,10 +43,10 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     {
         var ledger = Ledger();
         await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
-        await ledger.RecordOutcomeAsync("log-retry", "auth0", new NotificationOutcome(NotificationStatus.Failed, "HubSpotUnavailable: 503"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync(Receipt("log-retry"), new NotificationOutcome(NotificationStatus.Failed, "HubSpotUnavailable: 503"), CancellationToken.None);
 
         var retry = await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
-        await ledger.RecordOutcomeAsync("log-retry", "auth0", new NotificationOutcome(NotificationStatus.Delivered, null, "1001"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync(Receipt("log-retry"), new NotificationOutcome(NotificationStatus.Delivered, null, "1001"), CancellationToken.None);
         var repeat = await ledger.AdmitAsync(Receipt("log-retry"), CancellationToken.None);
 
         Assert.Equal((false, 2, NotificationStatus.Failed), (retry.IsFirst, retry.Record.Attempts, retry.Record.Status));
@@ -112,7 +112,7 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         var ledger = Ledger();
         await ledger.AdmitAsync(Receipt("log-dup"), CancellationToken.None);
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ledger.RecordDuplicateAsync("log-dup", "auth0", CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ledger.RecordDuplicateAsync(Receipt("log-dup"), CancellationToken.None)));
 
         Assert.Equal(4, (await ledger.FindAsync("log-dup", "auth0", CancellationToken.None))!.DuplicatesSeen);
     }
@@ -184,7 +184,7 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         var row = await ledger.FindAsync(id, "auth0", CancellationToken.None);
         var shown = id.Replace("\ud800", "\\ud800", StringComparison.Ordinal).Replace("\udc00", "\\udc00", StringComparison.Ordinal);
         Assert.Equal((shown.Length <= 1024 ? shown : shown[..1023] + "…", "auth0"), (row!.SourceId, row.Channel));
-        Assert.True(NotificationEntity.PartitionKeyOf(id).Length <= TableKey.MaxLength);
+        Assert.True(TableKey.Encode(id).Length <= TableKey.MaxLength);
     }
 
     [Fact]
@@ -281,7 +281,60 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
         }
     }
 
-    private INotificationLedger Ledger(string? connectionString = null)
+    [Fact]
+    public async Task AdmitAndRecordOutcome_TwoHundredEventsAtOnce_ShareTransactions_NotARequestEach()
+    {
+        var requests = new RequestCounter();
+        var ledger = Ledger(requests: requests);
+        await ledger.AdmitAsync(Receipt("warm-up"), CancellationToken.None); // creates the table
+        var receipts = Enumerable.Range(0, 200).Select(i => Receipt($"burst-{i}")).ToList();
+        requests.Reset();
+
+        var admissions = await Task.WhenAll(receipts.Select(r => ledger.AdmitAsync(r, CancellationToken.None)));
+        await Task.WhenAll(receipts.Select(r => ledger.RecordOutcomeAsync(r, new NotificationOutcome(NotificationStatus.Delivered, null, "7"), CancellationToken.None)));
+        var sent = requests.Reset();
+
+        Assert.All(admissions, a => Assert.True(a.IsFirst));
+        // 400 row writes in four partitions: the first of each partition alone, the rest in transactions of up to 100.
+        Assert.InRange(sent, LedgerKeys.Shards * 2, 40);
+        foreach (var receipt in receipts.Where((_, i) => i % 50 == 0))
+        {
+            Assert.Equal((NotificationStatus.Delivered, "7"), ((await ledger.FindAsync(receipt.SourceId, "auth0", CancellationToken.None))!.Status, (await ledger.FindAsync(receipt.SourceId, "auth0", CancellationToken.None))!.HubSpotId));
+        }
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ARepeatInTheSameBurst_FailsOnlyItsOwnInsert_AndIsCountedAsTheSameEvent()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("warm-up"), CancellationToken.None);
+
+        var admissions = await Task.WhenAll(new[] { "a", "b", "a", "c", "a" }.Select(id => ledger.AdmitAsync(Receipt("repeat-" + id), CancellationToken.None)));
+
+        Assert.Equal(3, admissions.Count(a => a.IsFirst));
+        Assert.Equal(3, (await ledger.FindAsync("repeat-a", "auth0", CancellationToken.None))!.Attempts);
+    }
+
+    [Fact]
+    public async Task OlderThan_IsTheRangeOfEarlierDaysPartitions_OfOneChannel()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("old") with { ReceivedAt = ReceivedAt.AddDays(-8) }, CancellationToken.None);
+        await ledger.AdmitAsync(Receipt("old-email") with { Channel = "email", ReceivedAt = ReceivedAt.AddDays(-8) }, CancellationToken.None);
+        await ledger.AdmitAsync(Receipt("recent") with { ReceivedAt = ReceivedAt.AddDays(-6) }, CancellationToken.None);
+        var table = new Azure.Data.Tables.TableClient(fixture.Stack.TableConnectionString, _table);
+
+        var filter = LedgerKeys.OlderThan("auth0", DateOnly.FromDateTime(ReceivedAt.AddDays(-7).UtcDateTime));
+        var old = new List<string>();
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(filter))
+        {
+            old.Add(row.GetString("SourceId"));
+        }
+
+        Assert.Equal(["old"], old);
+    }
+
+    private INotificationLedger Ledger(string? connectionString = null, RequestCounter? requests = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -292,7 +345,13 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
             ["Storage:EmailTemplatesTable"] = _table + "Templates",
             ["Storage:NetworkTimeout"] = "00:00:03",
         }).Build();
-        _provider = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddTableStorage(configuration);
+        if (requests is not null)
+        {
+            services.PostConfigure<Azure.Data.Tables.TableClientOptions>(o => o.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall));
+        }
+
+        _provider = services.BuildServiceProvider();
         return _provider.GetRequiredService<INotificationLedger>();
     }
 

@@ -32,7 +32,7 @@ public sealed class TableStorageTokenTests(OAuthAzurite azurite) : IClassFixture
         var ledger = Services(credential).GetRequiredService<INotificationLedger>();
 
         var admission = await ledger.AdmitAsync(new NotificationReceipt("token-log-1", "auth0", "user-login", ReceivedAt), CancellationToken.None);
-        await ledger.RecordOutcomeAsync("token-log-1", "auth0", new NotificationOutcome(NotificationStatus.Delivered, null, "4711"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync(new NotificationReceipt("token-log-1", "auth0", "user-login", ReceivedAt), new NotificationOutcome(NotificationStatus.Delivered, null, "4711"), CancellationToken.None);
         var row = await ledger.FindAsync("token-log-1", "auth0", CancellationToken.None);
 
         Assert.True(admission.IsFirst);

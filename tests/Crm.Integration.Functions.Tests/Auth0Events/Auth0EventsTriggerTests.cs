@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Functions.Tests.Execution;
 using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
 
     public Auth0EventsTriggerTests()
     {
-        _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+        _batcher = new ContactBatcher(_hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Microsoft.Extensions.Options.Options.Create(new HubSpotOptions()), TimeProvider.System);
         _trigger = Trigger(NullLoggerFactory.Instance);
         _auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
     }
@@ -39,10 +41,8 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     private Auth0EventsTrigger Trigger(ILoggerFactory logs)
     {
         var time = _time;
-        var handler = new Auth0LogEventHandler(
-            _ledger, _auth0, new LookupSettings<ContactPropertyNames>(
-                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, _lookups, TimeSpan.FromSeconds(30), time, NullLogger.Instance), _batcher, _contactDates, time,
-            logs.CreateLogger<Auth0LogEventHandler>());
+        var (executor, facts) = new InMemoryExecution(_ledger, _auth0, _lookups, _contactDates, _hubSpot, _batcher, time).Build(logs);
+        var handler = new Auth0LogEventHandler(executor, facts, time);
         return new Auth0EventsTrigger(new UnusedQueueListener(), handler, TestMetrics.Hub(), time, logs.CreateLogger<Auth0EventsTrigger>());
     }
 

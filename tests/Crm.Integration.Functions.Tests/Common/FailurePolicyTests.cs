@@ -1,5 +1,7 @@
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Common;
+using Crm.Integration.Functions.Execution;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Crm.Integration.Functions.Tests.Common;
 
@@ -9,8 +11,8 @@ public sealed class FailurePolicyTests
     {
         { HandlerOutcome.Success, Settlement.Complete },
         { HandlerOutcome.Duplicate, Settlement.Complete },
-        { HandlerOutcome.Transient("Throttled", "429"), Settlement.Abandon("Throttled") },
-        { HandlerOutcome.Permanent("UnknownTemplate", "No template 'x'."), Settlement.DeadLetter("UnknownTemplate", "No template 'x'.") },
+        { Reasons.HubSpotUnavailable.Because("429"), Settlement.Abandon("HubSpotUnavailable") },
+        { Reasons.UnknownTemplate.Because("No template 'x'."), Settlement.DeadLetter("UnknownTemplate", "No template 'x'.") },
     };
 
     [Theory]
@@ -18,5 +20,19 @@ public sealed class FailurePolicyTests
     public void ToSettlement_FollowsTheTable(HandlerOutcome outcome, Settlement expected)
     {
         Assert.Equal(expected, FailurePolicy.ToSettlement(outcome));
+    }
+
+    [Fact]
+    public async Task ToSettlementAsync_RetryLater_HoldsTheMessageForTheDelay_ThenAbandons()
+    {
+        var time = new FakeTimeProvider();
+        var outcome = Reasons.ContactNotFoundYet.Because("not yet") with { RetryAfter = TimeSpan.FromSeconds(20) };
+
+        var settling = FailurePolicy.ToSettlementAsync(outcome, time, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(19));
+        Assert.False(settling.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(Settlement.Abandon("ContactNotFound"), await settling);
     }
 }

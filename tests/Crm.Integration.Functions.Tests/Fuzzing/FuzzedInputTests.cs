@@ -8,7 +8,8 @@ using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Functions.Auth0Events;
 using Crm.Integration.Functions.Auth0LogStream;
 using Crm.Integration.Functions.Common;
-using Crm.Integration.Functions.Contacts;
+using Crm.Integration.Connectors.HubSpot;
+using Crm.Integration.Functions.Tests.Execution;
 using Crm.Integration.Functions.Tests.PlatformEvents;
 using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
@@ -90,13 +91,11 @@ public sealed class FuzzedInputTests
         var ledger = new InMemoryLedger();
         var time = new FakeTimeProvider(PlatformEventsHarness.Now);
         await using var batcher = new ContactBatcher(
-            new InMemoryHubSpotContacts(), new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
+            new InMemoryHubSpotContacts(), new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Options.Create(new HubSpotOptions()), TimeProvider.System);
         var auth0 = new InMemoryAuth0Users();
         auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "ada@example.com", "Ada", "Lovelace", "Ada Lovelace", null);
-        var handler = new Auth0LogEventHandler(
-            ledger, auth0, new LookupSettings<ContactPropertyNames>(
-                ContactPropertyNames.LookupPartition, ContactPropertyNames.From, ContactPropertyNames.Defaults, new InMemoryLookups(), TimeSpan.FromSeconds(30), time, NullLogger.Instance),
-            batcher, new InMemoryContactDates(), time, NullLogger<Auth0LogEventHandler>.Instance);
+        var (executor, facts) = new InMemoryExecution(ledger, auth0, new InMemoryLookups(), new InMemoryContactDates(), new InMemoryHubSpotContacts(), batcher, time).Build();
+        var handler = new Auth0LogEventHandler(executor, facts, time);
         var trigger = new Auth0EventsTrigger(new UnusedQueueListener(), handler, TestMetrics.Hub(), time, NullLogger<Auth0EventsTrigger>.Instance);
 
         var settlement = await trigger.HandleMessageAsync(new InboundMessage($"fuzz-{index}", "s", "application/json", body.Bytes, 0), CancellationToken.None);

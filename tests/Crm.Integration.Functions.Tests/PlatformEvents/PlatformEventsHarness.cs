@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Crm.Integration.Connectors.Auth0;
+using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.ServiceBus;
 using Crm.Integration.Connectors.Storage;
-using Crm.Integration.Functions.Common;
-using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.PlatformEvents;
+using Crm.Integration.Functions.Tests.Execution;
 using Crm.Integration.Functions.TaskSignups;
 using Crm.Integration.Functions.TransactionalEmails;
 using Crm.Integration.Testing.Fakes;
@@ -23,22 +23,11 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
     {
         Options = options ?? new PlatformEventsOptions { ContactWaitDelay = TimeSpan.Zero, ContactWaitAttempts = 3 };
         var settings = Microsoft.Extensions.Options.Options.Create(Options);
-        Batcher = new ContactBatcher(Contacts, new UnlimitedBudget(), Microsoft.Extensions.Options.Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), TimeProvider.System);
-        var recipients = new Recipients(Auth0, settings, Time);
+        Batcher = new ContactBatcher(Contacts, new UnlimitedBudget(), Microsoft.Extensions.Options.Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Microsoft.Extensions.Options.Options.Create(new HubSpotOptions()), TimeProvider.System);
         Watcher = new SendStatusWatcher(Email, Ledger, settings, Time, NullLogger<SendStatusWatcher>.Instance);
-        var emails = new TransactionalEmailHandler(
-            Ledger, new EmailTemplateCatalog(Templates, settings, Time), recipients, Email, Watcher, Time, NullLogger<TransactionalEmailHandler>.Instance);
-        var taskSignups = new TaskSignupHandler(
-            Ledger,
-            new LookupSettings<TaskSignupSettings>(TaskSignupSettings.LookupPartition, TaskSignupSettings.From, TaskSignupSettings.Defaults, Lookups, TimeSpan.FromSeconds(30), Time, NullLogger.Instance),
-            Contacts,
-            CustomEvents,
-            Batcher,
-            ContactDates,
-            recipients,
-            settings,
-            Time,
-            NullLogger<TaskSignupHandler>.Instance);
+        var (executor, facts) = new InMemoryExecution(Ledger, Auth0, Lookups, ContactDates, Contacts, Batcher, Time, Options, Templates, CustomEvents, Email, Watcher).Build();
+        var emails = new TransactionalEmailHandler(executor, facts, Time);
+        var taskSignups = new TaskSignupHandler(executor, facts, settings, Time);
         Trigger = new PlatformEventsTrigger(new UnusedQueueListener(), emails, taskSignups, Ledger, TestMetrics.Hub(), Time, NullLogger<PlatformEventsTrigger>.Instance);
         Auth0.Users["auth0|ada"] = new Auth0User("auth0|ada", "Ada.Lovelace@Example.com", "Ada", "Lovelace", "Ada Lovelace", null);
         Auth0.Users["auth0|no-email"] = new Auth0User("auth0|no-email", null, null, null, null, null);

@@ -66,7 +66,7 @@ public sealed class TaskSignupTests : IAsyncDisposable
         Assert.Equal(SettlementKind.Complete, settlement.Kind);
         var occurrence = Assert.Single(_hub.CustomEvents.Occurrences);
         Assert.Equal(("pe123_task_signup", "501", Created), (occurrence.EventName, occurrence.ContactId, occurrence.OccurredAt.ToUnixTimeMilliseconds()));
-        Assert.Equal(TaskSignupHandler.OccurrenceId("ut-1"), occurrence.Uuid);
+        Assert.Equal(TaskSignupDecider.OccurrenceId("ut-1"), occurrence.Uuid);
         Assert.Equal(("ut-1", "7", "Count the fish", "Survey"), (occurrence.Properties["user_task_id"], occurrence.Properties["project_id"], occurrence.Properties["task_name"], occurrence.Properties["task_type_name"]));
         Assert.Empty(_hub.Contacts.Written);
     }

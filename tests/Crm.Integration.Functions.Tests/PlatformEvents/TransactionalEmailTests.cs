@@ -76,7 +76,7 @@ public sealed class TransactionalEmailTests : IAsyncDisposable
         var body = CloudEvent("transactional_email", "evt-5", EmailData());
         await _hub.HandleAsync(body);
         // The crash: the email went out, but the ledger row never got its outcome and the message comes back.
-        await _hub.Ledger.RecordOutcomeAsync("evt-5", "email", new NotificationOutcome(NotificationStatus.Received), CancellationToken.None);
+        await _hub.Ledger.RecordOutcomeAsync(new NotificationReceipt("evt-5", "email", "transactional-email", PlatformEventsHarness.Now), new NotificationOutcome(NotificationStatus.Received), CancellationToken.None);
 
         var again = await _hub.HandleAsync(body);
 

@@ -9,7 +9,7 @@ namespace Crm.Integration.Testing.Fakes;
 /// </summary>
 public sealed class InMemoryHubSpotContacts : IHubSpotContacts
 {
-    public ConcurrentQueue<IReadOnlyList<ContactUpsert>> Calls { get; } = new();
+    public ConcurrentQueue<IReadOnlyList<ContactChange>> Calls { get; } = new();
 
     public HashSet<string> Reject { get; } = new(StringComparer.Ordinal);
 
@@ -18,7 +18,7 @@ public sealed class InMemoryHubSpotContacts : IHubSpotContacts
 
     public bool Throw { get; set; }
 
-    public IEnumerable<ContactUpsert> Written => Calls.SelectMany(c => c);
+    public IEnumerable<ContactChange> Written => Calls.SelectMany(c => c);
 
     /// <summary>Contacts HubSpot has: email → record id.</summary>
     public ConcurrentDictionary<string, string> Existing { get; } = new(StringComparer.Ordinal);
@@ -37,7 +37,7 @@ public sealed class InMemoryHubSpotContacts : IHubSpotContacts
         return Task.FromResult(match.Key is null ? ContactLookup.NotFound : new ContactLookup(ContactLookupKind.Found, match.Value, match.Key));
     }
 
-    public Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactUpsert> inputs, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactChange> inputs, CancellationToken cancellationToken)
     {
         if (Throw)
         {

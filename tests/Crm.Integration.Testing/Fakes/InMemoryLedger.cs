@@ -24,26 +24,30 @@ public sealed class InMemoryLedger : INotificationLedger
             return Task.FromResult(new LedgerAdmission(true, stored));
         }
 
-        var current = stored.IsSettled ? stored : _rows.AddOrUpdate((receipt.SourceId, receipt.Channel), stored, (_, row) => row with { Attempts = row.Attempts + 1 });
+        var current = _rows.AddOrUpdate((receipt.SourceId, receipt.Channel), stored, (_, row) =>
+            row.IsSettled ? row with { DuplicatesSeen = row.DuplicatesSeen + 1 } : row with { Attempts = row.Attempts + 1 });
         return Task.FromResult(new LedgerAdmission(false, current));
     }
 
-    public Task<NotificationRecord> RecordDuplicateAsync(string sourceId, string channel, CancellationToken cancellationToken)
+    public Task<NotificationRecord> RecordDuplicateAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
         ThrowIfFailing();
         var updated = _rows.AddOrUpdate(
-            (sourceId, channel),
-            _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
+            (receipt.SourceId, receipt.Channel),
+            _ => throw new InvalidOperationException($"No row {receipt.SourceId}/{receipt.Channel}."),
             (_, row) => row with { DuplicatesSeen = row.DuplicatesSeen + 1 });
         return Task.FromResult(updated);
     }
 
-    public Task RecordOutcomeAsync(string sourceId, string channel, NotificationOutcome outcome, CancellationToken cancellationToken)
+    public Task RecordOutcomeAsync(NotificationReceipt receipt, NotificationOutcome outcome, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(outcome);
         ThrowIfFailing();
         _rows.AddOrUpdate(
-            (sourceId, channel),
-            _ => throw new InvalidOperationException($"No row {sourceId}/{channel}."),
+            (receipt.SourceId, receipt.Channel),
+            _ => throw new InvalidOperationException($"No row {receipt.SourceId}/{receipt.Channel}."),
             (_, row) => row with
             {
                 Status = outcome.Status,

@@ -18,6 +18,8 @@ public sealed class InMemoryContactDates : IContactDates
     public Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken) =>
         Task.FromResult(Written.TryGetValue((email, date), out var ms) ? ms : (long?)null);
 
+    public long? Known(string email, ContactDate date) => Written.TryGetValue((email, date), out var ms) ? ms : null;
+
     public Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken) =>
         Task.FromResult(Written.AddOrUpdate((email, date), epochMilliseconds, (_, stored) => Math.Max(stored, epochMilliseconds)));
 }

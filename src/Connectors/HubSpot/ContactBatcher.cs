@@ -1,29 +1,36 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Crm.Integration.Connectors.Diagnostics;
-using Crm.Integration.Connectors.HubSpot;
 using Microsoft.Extensions.Options;
 
-namespace Crm.Integration.Functions.Contacts;
+namespace Crm.Integration.Connectors.HubSpot;
+
+/// <summary>A contact change written with others in HubSpot batch upserts; the caller gets its own contact's outcome.</summary>
+public interface IHubSpotContactWriter
+{
+    Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Gathers contact changes from concurrent handlers into HubSpot batch upserts: a batch leaves when it holds
-/// <see cref="ContactBatchingOptions.MaxBatchSize"/> distinct contacts, or when its window has passed and HubSpot's
+/// <see cref="HubSpotOptions.MaxBatchSize"/> distinct contacts, or when its window has passed and HubSpot's
 /// budget could take it — while the budget is spent, the batch keeps filling instead of waiting half empty. Changes
 /// for the same contact coalesce, and every caller gets the outcome of its own contact.
 /// </summary>
-internal sealed class ContactBatcher : IAsyncDisposable
+internal sealed class ContactBatcher : IHubSpotContactWriter, IAsyncDisposable
 {
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IHubSpotContacts _contacts;
     private readonly IHubSpotBudget _budget;
     private readonly ContactBatchingOptions _options;
+    private readonly int _maxBatchSize;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _inFlight;
     private readonly Task _loop;
 
-    public ContactBatcher(IHubSpotContacts contacts, IHubSpotBudget budget, IOptions<ContactBatchingOptions> options, TimeProvider time)
+    public ContactBatcher(IHubSpotContacts contacts, IHubSpotBudget budget, IOptions<ContactBatchingOptions> options, IOptions<HubSpotOptions> hubSpot, TimeProvider time)
     {
+        _maxBatchSize = hubSpot.Value.MaxBatchSize;
         _contacts = contacts;
         _budget = budget;
         _options = options.Value;
@@ -80,7 +87,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
                     }
 
                     // Nothing waiting: a full batch leaves now, any other waits for company until its window closes.
-                    if (batch.Count >= _options.MaxBatchSize || !await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                    if (batch.Count >= _maxBatchSize || !await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -91,7 +98,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
                 // The window closed: send what there is, once HubSpot can take it.
             }
 
-            if (carried is null && batch.Count is > 0 && batch.Count < _options.MaxBatchSize)
+            if (carried is null && batch.Count is > 0 && batch.Count < _maxBatchSize)
             {
                 carried = await FillUntilHubSpotCanTakeAsync(reader, batch).ConfigureAwait(false);
             }
@@ -108,7 +115,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
 
     /// <summary>A change for a contact already in the batch coalesces with it (unless coalescing is off); a new contact needs room.</summary>
     private bool Fits(Dictionary<string, List<Pending>> batch, Pending next) =>
-        batch.ContainsKey(next.Change.Email) ? _options.Coalesce : batch.Count < _options.MaxBatchSize;
+        batch.ContainsKey(next.Change.Email) ? _options.Coalesce : batch.Count < _maxBatchSize;
 
     /// <summary>Keeps adding changes while the budget is spent; returns a change that did not fit, if any.</summary>
     private async Task<Pending?> FillUntilHubSpotCanTakeAsync(ChannelReader<Pending> reader, Dictionary<string, List<Pending>> batch)
@@ -117,7 +124,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
         var capacity = _budget.WaitForCapacityAsync(stop.Token).AsTask();
         try
         {
-            while (!capacity.IsCompleted && batch.Count < _options.MaxBatchSize)
+            while (!capacity.IsCompleted && batch.Count < _maxBatchSize)
             {
                 var more = reader.WaitToReadAsync(stop.Token).AsTask();
                 if (await Task.WhenAny(capacity, more).ConfigureAwait(false) == capacity || !await more.ConfigureAwait(false))
@@ -168,7 +175,7 @@ internal sealed class ContactBatcher : IAsyncDisposable
         try
         {
             var changes = batch.Values.Select(same => same.Select(p => p.Change).Aggregate((earlier, later) => earlier.Merge(later))).ToList();
-            var outcomes = await _contacts.UpsertByEmailAsync(changes.Select(c => new ContactUpsert(c.Email, c.Properties)).ToList(), CancellationToken.None)
+            var outcomes = await _contacts.UpsertByEmailAsync(changes, CancellationToken.None)
                 .ConfigureAwait(false);
             for (var i = 0; i < changes.Count; i++)
             {

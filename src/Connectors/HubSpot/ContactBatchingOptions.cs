@@ -1,15 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Crm.Integration.Functions.Contacts;
+namespace Crm.Integration.Connectors.HubSpot;
 
-/// <summary>How contact changes from concurrent messages are gathered into HubSpot batch calls. Section <c>ContactBatching</c>.</summary>
+/// <summary>
+/// How contact changes from concurrent messages are gathered into HubSpot batch calls. Section <c>ContactBatching</c>.
+/// How many contacts a call carries is <see cref="HubSpotOptions.MaxBatchSize"/>, the one batch-size setting.
+/// </summary>
 public sealed class ContactBatchingOptions
 {
     public const string SectionName = "ContactBatching";
-
-    /// <summary>Distinct contacts per call (HubSpot takes at most 100).</summary>
-    [Range(1, 100)]
-    public int MaxBatchSize { get; set; } = 100;
 
     /// <summary>How long the first change of a batch waits for company before the batch is sent anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
@@ -20,8 +19,11 @@ public sealed class ContactBatchingOptions
     public int MaxConcurrentBatches { get; set; } = 4;
 
     /// <summary>
-    /// Changes for a contact already in a batch join it (latest login wins). Off, with <see cref="MaxBatchSize"/> 1, the
+    /// Changes for a contact already in a batch join it (latest login wins). Off, with <see cref="HubSpotOptions.MaxBatchSize"/> 1, the
     /// hub makes one HubSpot call per event, as the predecessor did: the benchmark's baseline.
     /// </summary>
     public bool Coalesce { get; set; } = true;
 }
+
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class ContactBatchingOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ContactBatchingOptions>;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Crm.Integration.Functions.Contacts;
+namespace Crm.Integration.Connectors.HubSpot;
 
 /// <summary>
 /// A change to one contact, keyed by its normalised email. Properties named in <see cref="LatestWins"/> hold epoch
@@ -8,8 +8,16 @@ namespace Crm.Integration.Functions.Contacts;
 /// A change that is older on such a date also loses the other properties both changes set (an older task signup
 /// does not overwrite the later one's task name); otherwise the change that came last wins.
 /// </summary>
+/// <remarks>This is the one coalescing rule: the batcher merges a contact's changes by it, and so does the client when
+/// one call carries an email twice.</remarks>
 public sealed record ContactChange(string Email, IReadOnlyDictionary<string, string> Properties, IReadOnlySet<string> LatestWins)
 {
+    /// <summary>A change without latest-wins properties.</summary>
+    public ContactChange(string email, IReadOnlyDictionary<string, string> properties)
+        : this(email, properties, new HashSet<string>(StringComparer.Ordinal))
+    {
+    }
+
     public ContactChange Merge(ContactChange later)
     {
         ArgumentNullException.ThrowIfNull(later);
@@ -27,6 +35,18 @@ public sealed record ContactChange(string Email, IReadOnlyDictionary<string, str
         }
 
         return this with { Properties = merged, LatestWins = new HashSet<string>(LatestWins.Concat(later.LatestWins), StringComparer.Ordinal) };
+    }
+
+    /// <summary>This change with every latest-wins property set to <paramref name="epochMilliseconds"/>.</summary>
+    public ContactChange WithLatest(long epochMilliseconds)
+    {
+        var properties = new Dictionary<string, string>(Properties, StringComparer.Ordinal);
+        foreach (var name in LatestWins)
+        {
+            properties[name] = epochMilliseconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return this with { Properties = properties };
     }
 
     private static long EpochMs(string value) =>

@@ -1,11 +1,10 @@
 using Crm.Integration.Connectors.HubSpot;
-using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Testing;
 using Crm.Integration.Testing.Fakes;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Crm.Integration.Functions.Tests.Contacts;
+namespace Crm.Integration.Connectors.Tests.HubSpot;
 
 public sealed class ContactBatcherTests
 {
@@ -102,7 +101,7 @@ public sealed class ContactBatcherTests
     public async Task CoalescingOff_EveryChangeIsACallOfItsOwn_AsThePredecessorDid()
     {
         await using var batcher = new ContactBatcher(
-            _hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = TimeSpan.FromMilliseconds(50), MaxBatchSize = 1, Coalesce = false }), TimeProvider.System);
+            _hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = TimeSpan.FromMilliseconds(50), Coalesce = false }), Options.Create(new HubSpotOptions { MaxBatchSize = 1 }), TimeProvider.System);
 
         await Task.WhenAll(Enumerable.Range(1, 3).Select(i => batcher.UpsertAsync(Change("same@example.com", $"{i}"), CancellationToken.None)));
 
@@ -131,7 +130,7 @@ public sealed class ContactBatcherTests
     }
 
     private ContactBatcher Batcher(TimeSpan window, TimeProvider? time = null) =>
-        new(_hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = window, MaxBatchSize = 100, MaxConcurrentBatches = 2 }), time ?? TimeProvider.System);
+        new(_hubSpot, _budget, Options.Create(new ContactBatchingOptions { Window = window, MaxConcurrentBatches = 2 }), Options.Create(new HubSpotOptions { MaxBatchSize = 100 }), time ?? TimeProvider.System);
 
     private static ContactChange Change(string email, string lastLogin) =>
         new(email, new Dictionary<string, string> { ["last_login_date"] = lastLogin }, LastLogin);

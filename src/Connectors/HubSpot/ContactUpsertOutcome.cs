@@ -1,8 +1,5 @@
 namespace Crm.Integration.Connectors.HubSpot;
 
-/// <summary>One contact to create or update by email; all values as HubSpot takes them (strings, dates as epoch ms).</summary>
-public sealed record ContactUpsert(string Email, IReadOnlyDictionary<string, string> Properties);
-
 public enum UpsertOutcomeKind
 {
     Succeeded,
