@@ -50,7 +50,7 @@ echo "[run]                                            node scripts/tools/publis
 echo "[run] then look at $HubSpot__BaseAddress/_simulator/emails and /_simulator/contacts"
 echo "[run] admin page: http://127.0.0.1:7071/admin/ — sign in with an access token from $AdminApi__Authority"
 if [ -n "$issuer" ]; then
-  echo "[run]   get one (local issuer; role writer | reader):"
+  echo "[run]   get one (local issuer; role writer | reader | operator):"
   echo "[run]   curl -s -X POST ${AdminApi__Authority}token -d role=writer -d name='Ada Admin' | node -pe 'JSON.parse(require(\"fs\").readFileSync(0)).access_token'"
 fi
 dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot "$ROOT/src/Functions"

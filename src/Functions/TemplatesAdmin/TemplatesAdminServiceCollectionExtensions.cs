@@ -44,6 +44,8 @@ internal static class TemplatesAdminServiceCollectionExtensions
                 .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanRead(admin.Value)));
             authorization.AddPolicy(AdminPolicies.Write, policy => policy.AddAuthenticationSchemes(AdminPolicies.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanWrite(admin.Value)));
+            authorization.AddPolicy(AdminPolicies.Operate, policy => policy.AddAuthenticationSchemes(AdminPolicies.Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanOperate(admin.Value)));
         });
         services.AddAuthorization();
         services.AddSingleton<TemplateEditor>();
