@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Connectors.Storage;
 
-internal sealed class TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
+internal sealed class TableNotificationLedger(
+    TableServiceClient service, IOptions<StorageOptions> options, PersonFingerprints fingerprints, TimeProvider timeProvider)
     : INotificationLedger
 {
     // Each round of optimistic updates lets one writer through: enough rounds for a burst of concurrent deliveries.
@@ -16,7 +17,8 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     public async Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = NotificationEntity.From(receipt, NotificationStatus.Received);
+        var person = await fingerprints.OfAsync(receipt.Person, cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Received, person);
         try
         {
             await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
@@ -73,6 +75,12 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
         Set(nameof(NotificationEntity.Template), outcome.Template);
         Set(nameof(NotificationEntity.Recipient), outcome.Recipient);
         Set(nameof(NotificationEntity.Result), outcome.Result);
+        if (await fingerprints.OfAsync(outcome.Person, cancellationToken).ConfigureAwait(false) is { } person)
+        {
+            Set(nameof(NotificationEntity.PersonEmail), person.Email);
+            Set(nameof(NotificationEntity.PersonUser), person.Auth0UserId);
+        }
+
         try
         {
             await table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
@@ -140,7 +148,8 @@ internal sealed class TableNotificationLedger(TableServiceClient service, IOptio
     public async Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected);
+        var person = await fingerprints.OfAsync(receipt.Person, cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected, person);
         entity.LastError = NotificationEntity.BoundedError(reason);
         try
         {
