@@ -53,6 +53,7 @@ public static class HubSpotServiceCollectionExtensions
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
         AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, Budget.Counts);
+        AddClient<IHubSpotGdpr, HubSpotGdprClient>(services, Budget.Counts);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), Budget.Exempt);
         // Status reads follow sends already made: they can wait while contact writes need the budget.

@@ -124,6 +124,33 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
     }
 
+    /// <summary>Deletes every date kept for the contact (an erasure) and forgets what this process remembered; returns how many rows went.</summary>
+    public async Task<int> EraseAsync(string email, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var key = KeyOf(email);
+        var erased = 0;
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(r => r.PartitionKey == key, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                _remembered?.Remove(row.RowKey);
+                erased++;
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            throw _table.Failed(ex, "Contact dates cannot be erased");
+        }
+        catch (AggregateException ex)
+        {
+            throw StorageFailures.Unreachable(ex);
+        }
+
+        return erased;
+    }
+
     private void Remember(string rowKey, StoredDate row) => _remembered?.Set(rowKey, row, new MemoryCacheEntryOptions { Size = 1 });
 
     private static string RowKeyOf(ContactDate date, string key) => date switch
