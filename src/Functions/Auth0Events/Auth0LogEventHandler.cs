@@ -30,7 +30,7 @@ internal sealed class Auth0LogEventHandler(
         }
 
         var notificationType = Auth0EventTypes.NotificationTypeOf(logType);
-        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow());
+        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow(), PersonIds.Of(null, data.UserId));
         if (SourceIds.Problem("log_id", logId) is { } problem)
         {
             // Recorded under the id as it came (the ledger keys it by a hash), so that its rejection can be looked up.
@@ -80,12 +80,13 @@ internal sealed class Auth0LogEventHandler(
         }
 
         var change = plan.Change!;
+        var person = PersonIds.Of(change.Email, data.UserId); // fingerprinted in the ledger, so that an erasure finds the row
         var loginAt = plan.LoginAt?.ToUnixTimeMilliseconds();
         // The date is claimed before the write and checked again after it: whichever of two concurrent logins lands
         // in HubSpot last, the later date is what stays (the older writer puts the later one back).
         if (loginAt is { } login && await contactDates.AdvanceAsync(change.Email, ContactDate.LastLogin, login, cancellationToken).ConfigureAwait(false) > login)
         {
-            return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later login is already on the contact."), HandlerOutcome.Success);
+            return (new NotificationOutcome(NotificationStatus.Delivered, "Not written: a later login is already on the contact.", Person: person), HandlerOutcome.Success);
         }
 
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
@@ -95,13 +96,14 @@ internal sealed class Auth0LogEventHandler(
             written = await contacts.UpsertAsync(change with { Properties = LoginAt(change, latest) }, cancellationToken).ConfigureAwait(false);
         }
 
-        return written.Kind switch
+        var (outcome, verdict) = written.Kind switch
         {
             UpsertOutcomeKind.Succeeded => (new NotificationOutcome(NotificationStatus.Delivered, null, written.ContactId), HandlerOutcome.Success),
             UpsertOutcomeKind.Permanent => (new NotificationOutcome(NotificationStatus.Rejected, written.Error?.ToString()),
                 HandlerOutcome.Permanent("HubSpotRejected", written.Error?.ToString() ?? "HubSpot rejected the contact.")),
             _ => Failed(HandlerOutcome.Transient("HubSpotUnavailable", written.Error?.ToString() ?? "HubSpot did not take the contact now.")),
         };
+        return (outcome with { Person = person }, verdict);
     }
 
     private static Dictionary<string, string> LoginAt(ContactChange change, long epochMilliseconds)

@@ -57,7 +57,7 @@ internal sealed class TaskSignupHandler(
         }
 
         var once = await LedgerOnce.HandleAsync(
-            ledger, Receipt(userTaskId), attempt => RecordAsync(platformEvent, data, attempt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            ledger, Receipt(userTaskId) with { Person = PersonIds.Of(data.Email, data.UserId) }, attempt => RecordAsync(platformEvent, data, attempt, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (once.Outcome is { } outcome)
         {
             Log.PlatformEventHandled(logger, platformEvent.Id, platformEvent.Type, outcome.Status, once.Verdict.Reason);

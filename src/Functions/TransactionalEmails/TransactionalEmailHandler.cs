@@ -42,7 +42,8 @@ internal sealed class TransactionalEmailHandler(
             return rejection;
         }
 
-        var once = await LedgerOnce.HandleAsync(ledger, receipt, _ => SendAsync(platformEvent.Id, data!, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var about = receipt with { Person = PersonIds.Of(data?.ToRecipientEmail, data?.ToRecipientId) };
+        var once = await LedgerOnce.HandleAsync(ledger, about, _ => SendAsync(platformEvent.Id, data!, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (once.Outcome is not { } outcome)
         {
             Log.PlatformEventDuplicate(logger, platformEvent.Id, platformEvent.Type, once.DuplicatesSeen);
@@ -96,6 +97,7 @@ internal sealed class TransactionalEmailHandler(
         }
 
         var fingerprint = PersonalData.Fingerprint(recipient);
+        var person = new PersonIds(recipient, data.ToRecipientId);
         var answer = await email.SendAsync(
             new SingleSendEmail(
                 template.HubSpotEmailId,
@@ -112,12 +114,13 @@ internal sealed class TransactionalEmailHandler(
         {
             case SendOutcomeKind.Answered:
                 var (outcome, verdict) = SendVerdicts.Of(answer.Status!);
-                return (outcome with { Template = templateName, Recipient = fingerprint }, verdict);
+                return (outcome with { Template = templateName, Recipient = fingerprint, Person = person }, verdict);
             case SendOutcomeKind.Transient:
                 var transient = HandlerOutcome.Transient("HubSpotUnavailable", $"HubSpot did not take the send now: {answer.Error}");
-                return (new NotificationOutcome(NotificationStatus.Failed, LedgerOutcomes.Describe(transient), Template: templateName, Recipient: fingerprint), transient);
+                return (new NotificationOutcome(NotificationStatus.Failed, LedgerOutcomes.Describe(transient), Template: templateName, Recipient: fingerprint, Person: person), transient);
             default:
-                return Rejected(templateName, fingerprint, HandlerOutcome.Permanent("HubSpotRejected", $"HubSpot refused the send: {answer.Error}"));
+                var (refused, refusal) = Rejected(templateName, fingerprint, HandlerOutcome.Permanent("HubSpotRejected", $"HubSpot refused the send: {answer.Error}"));
+                return (refused with { Person = person }, refusal);
         }
     }
 
