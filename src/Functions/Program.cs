@@ -9,6 +9,7 @@ using Crm.Integration.Functions.Auth0LogStream;
 using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
+using Crm.Integration.Functions.Operations;
 using Crm.Integration.Functions.PlatformEvents;
 using Crm.Integration.Functions.TemplatesAdmin;
 
@@ -28,6 +29,7 @@ builder.Services.AddAuth0LogStream(builder.Configuration);
 builder.Services.AddAuth0Events(builder.Configuration);
 builder.Services.AddPlatformEvents(builder.Configuration);
 builder.Services.AddTemplatesAdmin(builder.Configuration);
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();

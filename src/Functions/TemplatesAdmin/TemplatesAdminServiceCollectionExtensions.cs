@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors;
+using Crm.Integration.Functions.Operations;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -78,6 +79,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTemplatesAdminApi();
+        app.MapOperationsApi();
         return app;
     }
 }
