@@ -13,14 +13,15 @@ internal sealed record PersonFingerprint(string? Email, string? Auth0UserId);
 /// confirm a guessed address by hashing it. Without the secret no fingerprint is written (and erasure cannot find
 /// ledger rows by person); with another key, rows written under the old one cannot be found: do not rotate it.
 /// </summary>
-internal sealed class PersonFingerprints(ISecretStore secrets)
+/// <remarks>The store is optional so that storage alone (its tests, tools) works without secrets: then no fingerprints.</remarks>
+internal sealed class PersonFingerprints(ISecretStore? secrets = null)
 {
     private const string Version = "h1:"; // a later scheme or key gets another prefix; 128 bits are plenty to match on
 
     /// <summary>Null when no key is configured or the person is not known.</summary>
     public async ValueTask<PersonFingerprint?> OfAsync(PersonIds? person, CancellationToken cancellationToken)
     {
-        if (person is null || await secrets.GetAsync(SecretNames.PersonFingerprintKey, cancellationToken).ConfigureAwait(false) is not { Length: > 0 } key)
+        if (person is null || secrets is null || await secrets.GetAsync(SecretNames.PersonFingerprintKey, cancellationToken).ConfigureAwait(false) is not { Length: > 0 } key)
         {
             return null;
         }
@@ -28,9 +29,6 @@ internal sealed class PersonFingerprints(ISecretStore secrets)
         var keyBytes = Encoding.UTF8.GetBytes(key);
         return new PersonFingerprint(Of(keyBytes, "email:", person.NormalizedEmail), Of(keyBytes, "auth0:", person.NormalizedAuth0UserId));
     }
-
-    public async ValueTask<bool> IsConfiguredAsync(CancellationToken cancellationToken) =>
-        await secrets.GetAsync(SecretNames.PersonFingerprintKey, cancellationToken).ConfigureAwait(false) is { Length: > 0 };
 
     // The kind is part of the message, so that an email and a user id with the same text never share a fingerprint.
     private static string? Of(byte[] key, string kind, string? value) =>

@@ -11,6 +11,7 @@ namespace Crm.Integration.Connectors.Storage;
 /// (a login names both). Email rows written before the fingerprint columns existed are found by their recipient
 /// fingerprint (<see cref="PersonalData.Fingerprint"/>) when the email is known; other older rows name nobody.
 /// Contact dates are keyed by a hash of the email, so they are found only when the email is known.
+/// (Column names are written into the filters as text: an interpolated name would be quoted as a value.)
 /// </summary>
 internal sealed class TablePersonRecords(
     TableServiceClient service, IOptions<StorageOptions> options, PersonFingerprints fingerprints, TableContactDates contactDates) : IPersonRecords
@@ -25,17 +26,17 @@ internal sealed class TablePersonRecords(
         var filters = new List<string>();
         if (person.NormalizedEmail is { } email)
         {
-            filters.Add(TableClient.CreateQueryFilter($"{nameof(NotificationEntity.Recipient)} eq {PersonalData.Fingerprint(email)}"));
+            filters.Add(TableClient.CreateQueryFilter($"Recipient eq {PersonalData.Fingerprint(email)}"));
         }
 
         if (fingerprint?.Email is { } byEmail)
         {
-            filters.Add(TableClient.CreateQueryFilter($"{nameof(NotificationEntity.PersonEmail)} eq {byEmail}"));
+            filters.Add(TableClient.CreateQueryFilter($"PersonEmail eq {byEmail}"));
         }
 
         if (fingerprint?.Auth0UserId is { } byUser)
         {
-            filters.Add(TableClient.CreateQueryFilter($"{nameof(NotificationEntity.PersonUser)} eq {byUser}"));
+            filters.Add(TableClient.CreateQueryFilter($"PersonUser eq {byUser}"));
         }
 
         var table = await _ledger.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -43,7 +44,7 @@ internal sealed class TablePersonRecords(
         linkedEmails.Remove(fingerprint?.Email ?? "");
         if (linkedEmails.Count > 0)
         {
-            var linked = linkedEmails.Select(e => TableClient.CreateQueryFilter($"{nameof(NotificationEntity.PersonEmail)} eq {e}")).ToList();
+            var linked = linkedEmails.Select(e => TableClient.CreateQueryFilter($"PersonEmail eq {e}")).ToList();
             erased += (await EraseMatchingAsync(table, linked, cancellationToken).ConfigureAwait(false)).Erased;
         }
 
