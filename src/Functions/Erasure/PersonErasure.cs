@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Crm.Integration.Connectors.Auth0;
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.Storage;
@@ -15,8 +16,8 @@ internal sealed record ErasureResult(
     int LedgerRows,
     int ContactDates,
     int CachedProfiles,
-    string HubSpot,
-    string? HubSpotDetail,
+    [property: JsonPropertyName("hubspot")] string HubSpot,
+    [property: JsonPropertyName("hubspot_detail")] string? HubSpotDetail,
     bool LedgerSearchable,
     bool Complete,
     IReadOnlyList<string> Notes)
@@ -26,6 +27,7 @@ internal sealed record ErasureResult(
     public const string HubSpotNotAsked = "not_asked";
 
     /// <summary>HubSpot could not be asked now: erasing again later is safe (every step is idempotent).</summary>
+    [JsonIgnore]
     public bool HubSpotTransient { get; init; }
 }
 
