@@ -13,7 +13,7 @@ internal sealed class RetentionPacer(int rowsPerSecond, TimeProvider time)
     {
         _rows += rows;
         var due = TimeSpan.FromSeconds((double)_rows / rowsPerSecond) - time.GetElapsedTime(_started);
-        if (due > TimeSpan.Zero)
+        if (due >= TimeSpan.FromMilliseconds(1)) // a shorter wait is below any timer's resolution
         {
             await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
         }
