@@ -20,6 +20,8 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 # The webhook refuses to start without a token (fail closed); locally a fixed one is used unless you set your own.
 export Secrets__Auth0LogStreamToken=${Secrets__Auth0LogStreamToken:-local-dev-token}
+# The key of the ledger's person fingerprints (erasure finds a person's rows by them); a fixed one locally.
+export Secrets__PersonFingerprintKey=${Secrets__PersonFingerprintKey:-local-dev-person-fingerprint-key}
 
 simulator= issuer=
 trap '[ -n "$simulator" ] && kill "$simulator" 2>/dev/null; [ -n "$issuer" ] && kill "$issuer" 2>/dev/null; true' EXIT

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Retention;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.RetentionBenchmark;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
+/// [--rates 200,1000] [--phase-seconds 30]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// seeds expired rows in today's layout, then measures, with a live-path probe running throughout (a ledger admit and an
+/// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
+/// cleanup paced at each rate for a while, and the cleanup unpaced until the table is empty.
+/// </summary>
+public static class RetentionBenchmarkProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var port = Arg(args, "--table-port", 10040);
+        var rows = Arg(args, "--rows", 1_000_000);
+        var phaseSeconds = Arg(args, "--phase-seconds", 30);
+        var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var table = $"Retention{Guid.NewGuid():N}"[..20];
+        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connection,
+            ["Storage:NotificationsTable"] = table,
+            ["Storage:ContactDatesTable"] = table + "Dates",
+            ["Storage:OperationsTable"] = table + "Ops",
+        }).Build();
+        await using var storage = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
+        var ledger = storage.GetRequiredService<INotificationLedger>();
+        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows on Azurite (in memory, port {port})", "" };
+        void Say(string line)
+        {
+            Console.WriteLine("[retention-bench] " + line);
+            lines.Add(line);
+        }
+
+        var seeded = await SeedAsync(new TableClient(connection, table), rows);
+        Say($"- seeded {rows:N0} expired rows (delivered, 8 days old, one partition each as today) in {seeded.TotalSeconds:F0} s ({rows / seeded.TotalSeconds:F0} rows/s, 16 inserts in flight)");
+        await ledger.AdmitAsync(new NotificationReceipt("warm-up", "auth0", "probe", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        var probe = await ProbeAsync(ledger, null, TimeSpan.FromSeconds(phaseSeconds));
+        Say($"- live path alone: {probe}");
+
+        var dry = Cleanup(storage, rowsPerSecond: 1);
+        var clock = Stopwatch.StartNew();
+        var counted = await dry.TryRunAsync(dryRun: true, occurrence: null, "benchmark", CancellationToken.None);
+        Say($"- dry run (the scan alone): {counted!.Expired:N0} expired rows counted in {clock.Elapsed.TotalSeconds:F0} s ({counted.Expired / clock.Elapsed.TotalSeconds:F0} rows/s)");
+
+        foreach (var rate in rates)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds));
+            var deleted = await CountAsync(new TableClient(connection, table));
+            clock.Restart();
+            var during = ProbeAsync(ledger, stop.Token, TimeSpan.FromSeconds(phaseSeconds));
+            try
+            {
+                await Cleanup(storage, rate).TryRunAsync(dryRun: false, occurrence: null, "benchmark", stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // the phase is over; the run would go on
+            }
+
+            var gone = deleted - await CountAsync(new TableClient(connection, table));
+            Say($"- paced at {rate} rows/s for {phaseSeconds} s: {gone:N0} deleted ({gone / clock.Elapsed.TotalSeconds:F0} rows/s); live path meanwhile: {await during}");
+        }
+
+        using var untilDone = new CancellationTokenSource();
+        clock.Restart();
+        var unpacedProbe = ProbeAsync(ledger, untilDone.Token, TimeSpan.FromHours(2));
+        var report = await Cleanup(storage, 100_000).TryRunAsync(dryRun: false, occurrence: null, "benchmark", CancellationToken.None);
+        await untilDone.CancelAsync();
+        Say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
+        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (the probe's own recent rows stay)");
+
+        var output = ArgText(args, "--output");
+        if (output is not null)
+        {
+            await File.WriteAllLinesAsync(output, lines);
+        }
+    }
+
+    private static NotificationsCleanup Cleanup(ServiceProvider storage, int rowsPerSecond) => new(
+        storage.GetRequiredService<IRetentionStore>(), storage.GetRequiredService<IJobLeases>(), storage.GetRequiredService<IOperationsAudit>(),
+        Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
+
+    /// <summary>Rows as the ledger writes them, settled 8 days ago: past <c>Retention:Processed</c>.</summary>
+    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows)
+    {
+        await table.CreateIfNotExistsAsync();
+        var endedAt = TimeProvider.System.GetUtcNow().AddDays(-8);
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var id = $"seed-{i:D7}";
+            await table.AddEntityAsync(new TableEntity(id, "auth0|" + id)
+            {
+                ["SourceId"] = id, ["Type"] = "user-login", ["Status"] = "Delivered", ["ReceivedAt"] = endedAt, ["UpdatedAt"] = endedAt, ["Attempts"] = 1, ["HubSpotId"] = "1001",
+            }, ct);
+            if (Interlocked.Increment(ref done) % 100_000 == 0)
+            {
+                Console.WriteLine($"[retention-bench] seeded {done:N0} in {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+        return clock.Elapsed;
+    }
+
+    /// <summary>The live path's storage calls, one event every 20 ms: admit, then record the outcome. p50/p99/max per event.</summary>
+    private static async Task<string> ProbeAsync(INotificationLedger ledger, CancellationToken? stop, TimeSpan longest)
+    {
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < longest && stop?.IsCancellationRequested != true)
+        {
+            var id = $"probe-{Guid.NewGuid():N}";
+            var one = Stopwatch.StartNew();
+            await ledger.AdmitAsync(new NotificationReceipt(id, "auth0", "probe", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+            await ledger.RecordOutcomeAsync(id, "auth0", new NotificationOutcome(NotificationStatus.Delivered), CancellationToken.None);
+            latencies.Add(one.Elapsed.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(20, stop ?? CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        latencies.Sort();
+        double At(double p) => latencies.Count == 0 ? 0 : latencies[Math.Clamp((int)Math.Ceiling(p / 100 * latencies.Count) - 1, 0, latencies.Count - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{latencies.Count} events, admit+outcome p50 {At(50):F1} ms, p99 {At(99):F1} ms, max {At(100):F1} ms");
+    }
+
+    private static async Task<long> CountAsync(TableClient table)
+    {
+        long count = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>("Status eq 'Delivered' and Type eq 'user-login'", 1000, ["PartitionKey"]).AsPages())
+        {
+            count += page.Values.Count;
+        }
+
+        return count;
+    }
+
+    private static int Arg(string[] args, string name, int fallback) =>
+        ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? ArgText(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
