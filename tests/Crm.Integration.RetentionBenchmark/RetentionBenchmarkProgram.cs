@@ -12,8 +12,9 @@ namespace Crm.Integration.RetentionBenchmark;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
-/// [--rates 200,1000] [--phase-seconds 30]</c> against an Azurite already running (in memory, see scripts/stack.sh):
-/// seeds expired rows in today's layout, then measures, with a live-path probe running throughout (a ledger admit and an
+/// [--rates 200,1000] [--phase-seconds 30] [--rows-per-partition 1]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// seeds expired rows — one partition each as in today's layout, or <c>--rows-per-partition</c> sharing one as a layout keyed
+/// by time would (seeded and deleted with entity-group transactions) —, then measures, with a live-path probe running throughout (a ledger admit and an
 /// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
 /// cleanup paced at each rate for a while, and the cleanup unpaced until the table is empty.
 /// </summary>
@@ -24,6 +25,7 @@ public static class RetentionBenchmarkProgram
         var port = Arg(args, "--table-port", 10040);
         var rows = Arg(args, "--rows", 1_000_000);
         var phaseSeconds = Arg(args, "--phase-seconds", 30);
+        var perPartition = Arg(args, "--rows-per-partition", 1);
         var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var table = $"Retention{Guid.NewGuid():N}"[..20];
         var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
@@ -38,15 +40,15 @@ public static class RetentionBenchmarkProgram
         }).Build();
         await using var storage = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
         var ledger = storage.GetRequiredService<INotificationLedger>();
-        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows on Azurite (in memory, port {port})", "" };
+        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows, {perPartition} per partition, on Azurite (in memory, port {port})", "" };
         void Say(string line)
         {
             Console.WriteLine("[retention-bench] " + line);
             lines.Add(line);
         }
 
-        var seeded = await SeedAsync(new TableClient(connection, table), rows);
-        Say($"- seeded {rows:N0} expired rows (delivered, 8 days old, one partition each as today) in {seeded.TotalSeconds:F0} s ({rows / seeded.TotalSeconds:F0} rows/s, 16 inserts in flight)");
+        var seeded = await SeedAsync(new TableClient(connection, table), rows, perPartition);
+        Say($"- seeded {rows:N0} expired rows (delivered, 8 days old, {perPartition} per partition) in {seeded.TotalSeconds:F0} s ({rows / seeded.TotalSeconds:F0} rows/s)");
         await ledger.AdmitAsync(new NotificationReceipt("warm-up", "auth0", "probe", TimeProvider.System.GetUtcNow()), CancellationToken.None);
 
         var probe = await ProbeAsync(ledger, null, TimeSpan.FromSeconds(phaseSeconds));
@@ -95,23 +97,43 @@ public static class RetentionBenchmarkProgram
         storage.GetRequiredService<IRetentionStore>(), storage.GetRequiredService<IJobLeases>(), storage.GetRequiredService<IOperationsAudit>(),
         Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
 
-    /// <summary>Rows as the ledger writes them, settled 8 days ago: past <c>Retention:Processed</c>.</summary>
-    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows)
+    /// <summary>
+    /// Rows as the ledger writes them, settled 8 days ago: past <c>Retention:Processed</c>. One per partition: single
+    /// inserts, 16 in flight; several: one entity-group transaction per partition, 8 in flight. The RowKey is the
+    /// channel, '|' and as many characters as the PartitionKey, as the store reads a channel off it.
+    /// </summary>
+    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows, int perPartition)
     {
         await table.CreateIfNotExistsAsync();
         var endedAt = TimeProvider.System.GetUtcNow().AddDays(-8);
         var clock = Stopwatch.StartNew();
         var done = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, rows), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        TableEntity Row(int i)
         {
+            var partition = perPartition == 1 ? $"seed-{i:D7}" : $"p-{i / perPartition:D7}";
             var id = $"seed-{i:D7}";
-            await table.AddEntityAsync(new TableEntity(id, "auth0|" + id)
+            return new TableEntity(partition, "auth0|" + (perPartition == 1 ? id : $"{i:D9}"))
             {
                 ["SourceId"] = id, ["Type"] = "user-login", ["Status"] = "Delivered", ["ReceivedAt"] = endedAt, ["UpdatedAt"] = endedAt, ["Attempts"] = 1, ["HubSpotId"] = "1001",
-            }, ct);
-            if (Interlocked.Increment(ref done) % 100_000 == 0)
+            };
+        }
+
+        var groups = Enumerable.Range(0, rows).Chunk(perPartition).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = perPartition == 1 ? 16 : 8 }, async (group, ct) =>
+        {
+            if (group.Length == 1)
             {
-                Console.WriteLine($"[retention-bench] seeded {done:N0} in {clock.Elapsed.TotalSeconds:F0} s");
+                await table.AddEntityAsync(Row(group[0]), ct);
+            }
+            else
+            {
+                await table.SubmitTransactionAsync(group.Select(i => new TableTransactionAction(TableTransactionActionType.Add, Row(i))), ct);
+            }
+
+            var before = Interlocked.Add(ref done, group.Length) - group.Length;
+            if (before / 100_000 != (before + group.Length) / 100_000)
+            {
+                Console.WriteLine($"[retention-bench] seeded {before + group.Length:N0} in {clock.Elapsed.TotalSeconds:F0} s");
             }
         });
         return clock.Elapsed;
