@@ -70,8 +70,8 @@ public static class RetentionBenchmarkProgram
 
         foreach (var rate in rates)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds));
             var deleted = await CountAsync(new TableClient(connection, table));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds)); // after the count: a scan of its own
             clock.Restart();
             var during = ProbeAsync(ledger, stop.Token, TimeSpan.FromSeconds(phaseSeconds));
             try
