@@ -42,7 +42,10 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
-    public CrontabSchedule ParsedSchedule() => CrontabSchedule.Parse(Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+    /// <summary>Six fields, seconds first, as Functions reads NCRONTAB.</summary>
+    internal static readonly CrontabSchedule.ParseOptions Ncrontab = new() { IncludingSeconds = true };
+
+    public CrontabSchedule ParsedSchedule() => CrontabSchedule.Parse(Schedule, Ncrontab);
 }
 
 [OptionsValidator]
@@ -62,7 +65,7 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
             return result;
         }
 
-        if (CrontabSchedule.TryParse(options.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        if (CrontabSchedule.TryParse(options.Schedule, RetentionOptions.Ncrontab) is null)
         {
             return ValidateOptionsResult.Fail(
                 $"{RetentionOptions.SectionName}:Schedule '{options.Schedule}' is not an NCRONTAB expression of six fields (second minute hour day month weekday), e.g. '0 0 3 * * *'.");
