@@ -24,6 +24,8 @@ export Telemetry__PrometheusEndpoint=${Telemetry__PrometheusEndpoint:-true}
 
 # The webhook refuses to start without a token (fail closed); locally a fixed one is used unless you set your own.
 export Secrets__Auth0LogStreamToken=${Secrets__Auth0LogStreamToken:-local-dev-token}
+# The key of the ledger's person fingerprints (erasure finds a person's rows by them); a fixed one locally.
+export Secrets__PersonFingerprintKey=${Secrets__PersonFingerprintKey:-local-dev-person-fingerprint-key}
 
 simulator= issuer=
 trap '[ -n "$simulator" ] && kill "$simulator" 2>/dev/null; [ -n "$issuer" ] && kill "$issuer" 2>/dev/null; true' EXIT
@@ -55,7 +57,7 @@ echo "[run] then look at $HubSpot__BaseAddress/_simulator/emails and /_simulator
 echo "[run] metrics: curl -s http://127.0.0.1:7071/metrics | grep '^crm_'   (traces: set OTEL_EXPORTER_OTLP_ENDPOINT)"
 echo "[run] admin page: http://127.0.0.1:7071/admin/ — sign in with an access token from $AdminApi__Authority"
 if [ -n "$issuer" ]; then
-  echo "[run]   get one (local issuer; role writer | reader):"
+  echo "[run]   get one (local issuer; role writer | reader | operator):"
   echo "[run]   curl -s -X POST ${AdminApi__Authority}token -d role=writer -d name='Ada Admin' | node -pe 'JSON.parse(require(\"fs\").readFileSync(0)).access_token'"
 fi
 dotnet src/Functions/bin/Release/net10.0/Crm.Integration.Functions.dll --contentRoot "$ROOT/src/Functions"

@@ -84,7 +84,7 @@ var hubSpotBudgets = {
 var consumerMessagesPerReplica = 1000
 
 // The hub's tables (StorageOptions defaults).
-var tableNames = ['Notifications', 'Lookups', 'EmailTemplates', 'ContactDates', 'Replicas']
+var tableNames = ['Notifications', 'Lookups', 'EmailTemplates', 'ContactDates', 'Replicas', 'Operations']
 
 var namePrefix = 'crm-${environmentName}'
 // Names the modules share, fixed here so that what-if knows every resource and role assignment name in advance.

@@ -5,7 +5,7 @@
 //   node scripts/tools/local-issuer.mjs [--port 7075] [--key-file .stack/local-issuer.pem] [--audience crm-integration-admin]
 //
 //   curl -s -X POST http://127.0.0.1:7075/token -d role=writer -d name='Ada Admin'   → {"access_token": "…", …}
-//   role: writer (read and change templates) | reader (read only) | none (signed in, no permission)
+//   role: writer (read and change templates) | reader (read only) | operator (retention, erasure; reads) | none (signed in, no permission)
 //
 // Tokens carry the permission in Auth0's "permissions" claim. The signing key is kept in --key-file so that tokens
 // stay valid across restarts of the local stack.
@@ -25,7 +25,8 @@ const { values: args } = parseArgs({
 });
 
 const issuer = `http://127.0.0.1:${args.port}/`;
-const permissions = { writer: ['crm-templates:write'], reader: ['crm-templates:read'], none: [] };
+// An operator runs retention and erasure (and may read templates); it does not change templates.
+const permissions = { writer: ['crm-templates:write'], reader: ['crm-templates:read'], operator: ['crm-operations:run'], none: [] };
 
 function loadKey(file) {
   if (!existsSync(file)) {

@@ -77,4 +77,25 @@ internal static partial class Log
 
     [LoggerMessage(2503, LogLevel.Information, "Function {Function} is switched off (AzureWebJobs:{Function}:Disabled)")]
     public static partial void FunctionDisabled(ILogger logger, Untrusted function);
+
+    [LoggerMessage(2600, LogLevel.Information, "NotificationsCleanup next runs at {Occurrence:O}")]
+    public static partial void CleanupScheduled(ILogger logger, DateTimeOffset occurrence);
+
+    [LoggerMessage(2601, LogLevel.Information, "NotificationsCleanup not run here (occurrence {Occurrence:O}): another replica holds the lease or ran it")]
+    public static partial void CleanupSkipped(ILogger logger, DateTimeOffset? occurrence);
+
+    [LoggerMessage(2602, LogLevel.Information, "NotificationsCleanup done (dry run {DryRun}): {Expired} rows expired, {Deleted} deleted, {RowsPerSecond} rows/s")]
+    public static partial void CleanupDone(ILogger logger, bool dryRun, long expired, long deleted, double rowsPerSecond);
+
+    [LoggerMessage(2603, LogLevel.Warning, "NotificationsCleanup lost its lease to another replica; this run stops")]
+    public static partial void CleanupLeaseLost(ILogger logger);
+
+    [LoggerMessage(2604, LogLevel.Error, "NotificationsCleanup failed; the next occurrence runs as usual")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2610, LogLevel.Warning, "Person erased by {Admin}: {LedgerRows} ledger rows, {ContactDates} contact dates, {CachedProfiles} cached profiles, HubSpot {HubSpot} (person {Fingerprint})")]
+    public static partial void PersonErased(ILogger logger, Untrusted admin, int ledgerRows, int contactDates, int cachedProfiles, string hubSpot, string? fingerprint);
+
+    [LoggerMessage(2611, LogLevel.Warning, "No secret PersonFingerprintKey: ledger rows carry no person fingerprint, and an erasure cannot find them")]
+    public static partial void NoPersonFingerprintKey(ILogger logger);
 }

@@ -10,6 +10,7 @@ using Crm.Integration.Functions.Contacts;
 using Crm.Integration.Functions.Execution;
 using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
+using Crm.Integration.Functions.Operations;
 using Crm.Integration.Functions.PlatformEvents;
 using Crm.Integration.Functions.TemplatesAdmin;
 
@@ -31,6 +32,7 @@ builder.Services.AddAuth0Events(builder.Configuration);
 builder.Services.AddPlatformEvents(builder.Configuration);
 builder.Services.AddExecution();
 builder.Services.AddTemplatesAdmin(builder.Configuration);
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();

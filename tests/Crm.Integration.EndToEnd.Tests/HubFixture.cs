@@ -44,6 +44,11 @@ public sealed class HubFixture : IAsyncLifetime, ILogStreamHub
         Factory.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(
             Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.LookupsTable);
 
+    /// <summary>The hub's ledger table, for tests that need rows older than a test can wait for.</summary>
+    public Azure.Data.Tables.TableClient Notifications =>
+        Factory.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(
+            Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.NotificationsTable);
+
     public ConcurrentDictionary<string, Message> DeadLetters { get; } = new();
 
     public Task SendRawAsync(string queue, Message message) => Raw.SendAsync(queue, message);
@@ -78,6 +83,10 @@ public sealed class HubFixture : IAsyncLifetime, ILogStreamHub
         }
 
         settings["AdminApi:CheckHubSpotEmailIds"] = "true";
+        settings["Secrets:PersonFingerprintKey"] = "e2e-person-fingerprint-key";
+        // The on-demand run is tested; the daily trigger (its schedule and lease) is tested on a fake clock.
+        settings["AzureWebJobs:NotificationsCleanup:Disabled"] = "true";
+        settings["Retention:RowsPerSecond"] = "10000";
 
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();

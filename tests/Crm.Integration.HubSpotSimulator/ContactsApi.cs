@@ -13,6 +13,7 @@ public static partial class ContactsApi
     public static void MapContactsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/crm/v3/objects/contacts/batch/upsert", UpsertAsync);
+        app.MapPost("/crm/v3/objects/contacts/gdpr-delete", GdprDeleteAsync);
         app.MapGet("/crm/v3/objects/contacts/{contactId}", (string contactId, string? idProperty, Portal portal) =>
         {
             var contact = idProperty switch
@@ -137,6 +138,30 @@ public static partial class ContactsApi
             ["startedAt"] = started,
             ["completedAt"] = portal.Time.GetUtcNow(),
         });
+    }
+
+    /// <summary>
+    /// As HubSpot documents it: 204 whether or not the contact existed; by email, an address with no contact is
+    /// blocklisted. The request is recorded (<c>/_simulator/gdpr-deletes</c>) so tests can see it was asked.
+    /// </summary>
+    private static async Task<IResult> GdprDeleteAsync(HttpRequest request, Portal portal)
+    {
+        if (await ReadObjectAsync(request) is not { } body || body["objectId"]?.GetValue<string>() is not { Length: > 0 } objectId)
+        {
+            return HubSpotErrors.Error(400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with 'objectId'.");
+        }
+
+        var byEmail = body["idProperty"]?.GetValue<string>() == "email";
+        var contact = byEmail
+            ? portal.Contacts.GetValueOrDefault(objectId.Trim().ToLowerInvariant())
+            : portal.Contacts.Values.FirstOrDefault(c => c.Id == objectId);
+        if (contact is not null)
+        {
+            portal.Contacts.TryRemove(contact.Email, out _);
+        }
+
+        portal.GdprDeletes.Enqueue(new GdprDelete(objectId, byEmail ? "email" : "hs_object_id", contact?.Id, portal.Time.GetUtcNow()));
+        return Results.NoContent();
     }
 
     internal static async Task<JsonObject?> ReadObjectAsync(HttpRequest request)

@@ -11,6 +11,7 @@ public static class InspectionApi
             portal.Contacts.TryGetValue(email.Trim().ToLowerInvariant(), out var contact) ? Results.Ok(contact) : Results.NotFound());
         group.MapGet("/emails", (Portal portal) => portal.Emails.Select(e => new { e.StatusId, e.EmailId, e.To, e.SendId, e.RequestedAt, request = e.Request }));
         group.MapGet("/events", (Portal portal) => portal.Events);
+        group.MapGet("/gdpr-deletes", (Portal portal) => portal.GdprDeletes);
         group.MapGet("/stats", (Portal portal) => portal.Traffic.Snapshot());
         group.MapGet("/settings", (SimulatorSettings settings) => settings.Current);
         group.MapPut("/settings", (SimulatorOptions options, SimulatorSettings settings) =>
@@ -26,6 +27,6 @@ public static class InspectionApi
         });
         app.MapGet("/", () => Results.Text(
             "HubSpot simulator. API: /crm/v3/objects/contacts/batch/upsert, /marketing/v3/transactional/single-email/send, " +
-            "/marketing/v3/email/send-statuses/{id}, /events/v3/send, GET /crm/v3/objects/contacts/{id}. Inspect: /_simulator/contacts, /emails, /events, /stats, /settings; faults: PATCH /_simulator/faults.\n"));
+            "/marketing/v3/email/send-statuses/{id}, /events/v3/send, GET /crm/v3/objects/contacts/{id}, /crm/v3/objects/contacts/gdpr-delete. Inspect: /_simulator/contacts, /emails, /events, /gdpr-deletes, /stats, /settings; faults: PATCH /_simulator/faults.\n"));
     }
 }

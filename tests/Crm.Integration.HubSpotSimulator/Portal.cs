@@ -11,6 +11,9 @@ public sealed record SendStatus(string StatusId, string SendResult, DateTimeOffs
 
 public sealed record CustomEvent(string EventName, string? Email, string? ObjectId, string? OccurredAt, JsonObject? Properties, DateTimeOffset ReceivedAt);
 
+/// <summary>A GDPR delete asked for: by what, and the contact it removed (null: none, the address was blocklisted).</summary>
+public sealed record GdprDelete(string ObjectId, string IdProperty, string? DeletedContactId, DateTimeOffset RequestedAt);
+
 /// <summary>What the portal holds and what it saw. Contacts are keyed by lower-cased email, as HubSpot keys them.</summary>
 public sealed class Portal(TimeProvider time)
 {
@@ -27,6 +30,8 @@ public sealed class Portal(TimeProvider time)
     public ConcurrentQueue<CustomEvent> Events { get; } = new();
 
     public ConcurrentDictionary<string, byte> EventUuids { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<GdprDelete> GdprDeletes { get; } = new();
 
     /// <summary>OAuth access tokens issued, with when each expires.</summary>
     public ConcurrentDictionary<string, DateTimeOffset> IssuedTokens { get; } = new(StringComparer.Ordinal);
@@ -47,6 +52,7 @@ public sealed class Portal(TimeProvider time)
         Statuses.Clear();
         Events.Clear();
         EventUuids.Clear();
+        GdprDeletes.Clear();
         IssuedTokens.Clear();
         TokenRequests = 0;
         Traffic.Reset();

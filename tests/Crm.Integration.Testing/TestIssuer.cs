@@ -16,6 +16,7 @@ public sealed class TestIssuer : IDisposable
     public const string Audience = "https://crm-integration.test/admin";
     public const string ReadPermission = "crm-templates:read";
     public const string WritePermission = "crm-templates:write";
+    public const string OperatePermission = "crm-operations:run";
 
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly RSA _key = RSA.Create(2048);

@@ -40,6 +40,8 @@ internal sealed record CustomEventRequest(
 
 internal sealed record MarketingEmailResponse(string? Id, string? Name, string? State);
 
+internal sealed record GdprDeleteRequest(string ObjectId, string IdProperty);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BatchUpsertRequest))]
 [JsonSerializable(typeof(BatchResponse))]
@@ -48,4 +50,5 @@ internal sealed record MarketingEmailResponse(string? Id, string? Name, string? 
 [JsonSerializable(typeof(SendStatusBody))]
 [JsonSerializable(typeof(CustomEventRequest))]
 [JsonSerializable(typeof(MarketingEmailResponse))]
+[JsonSerializable(typeof(GdprDeleteRequest))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

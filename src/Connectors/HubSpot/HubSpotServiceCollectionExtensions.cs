@@ -63,6 +63,7 @@ public static class HubSpotServiceCollectionExtensions
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
         AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, Budget.Counts);
+        AddClient<IHubSpotGdpr, HubSpotGdprClient>(services, Budget.Counts);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
         // Batching and coalescing of contact writes are HubSpot's concern: one batcher for the process, one rule.
         services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));

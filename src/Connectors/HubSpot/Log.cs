@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(1342, LogLevel.Warning, "Another replica saw HubSpot's DAILY limit: HubSpot calls stop here too until the UTC day turns")]
     public static partial void SharedDailyLimit(ILogger logger);
+
+    [LoggerMessage(1343, LogLevel.Warning, "HubSpot GDPR delete failed with {Status} ({Category}, correlation id {CorrelationId})")]
+    public static partial void GdprDeleteFailed(ILogger logger, int status, Untrusted category, Untrusted correlationId);
 }

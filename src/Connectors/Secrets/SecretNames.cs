@@ -20,4 +20,10 @@ public static class SecretNames
     public const string HubSpotClientSecret = "HubSpotClientSecret";
 
     public const string HubSpotRefreshToken = "HubSpotRefreshToken";
+
+    /// <summary>
+    /// The key of the person fingerprints in the ledger (HMAC-SHA256 of an email or Auth0 user id), by which an erasure
+    /// finds a person's rows. Optional: without it no fingerprint is written. Never rotate it (old rows become unfindable).
+    /// </summary>
+    public const string PersonFingerprintKey = "PersonFingerprintKey";
 }

@@ -52,8 +52,16 @@ internal sealed class NotificationEntity : ITableEntity
 
     public string? Result { get; set; }
 
-    public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status) => new()
+    /// <summary>Keyed fingerprint of the person's email (<see cref="PersonFingerprints"/>), for erasure; never the address.</summary>
+    public string? PersonEmail { get; set; }
+
+    /// <summary>Keyed fingerprint of the person's Auth0 user id, for erasure.</summary>
+    public string? PersonUser { get; set; }
+
+    public static NotificationEntity From(NotificationReceipt receipt, NotificationStatus status, PersonFingerprint? person) => new()
     {
+        PersonEmail = person?.Email,
+        PersonUser = person?.Auth0UserId,
         PartitionKey = LedgerKeys.PartitionKeyOf(receipt),
         RowKey = LedgerKeys.RowKeyOf(receipt.SourceId, receipt.Channel),
         SourceId = Bounded(Displayable(receipt.SourceId), MaxIdLength),

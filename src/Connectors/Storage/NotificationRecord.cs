@@ -19,7 +19,8 @@ public enum NotificationStatus
 /// <param name="SourceId">The id the source gave the event (Auth0 <c>log_id</c>, platform event id).</param>
 /// <param name="Channel">Where it came from, e.g. <c>auth0</c>; the same id from two channels is two events.</param>
 /// <param name="Type">What it is, e.g. <c>user-login</c>.</param>
-public sealed record NotificationReceipt(string SourceId, string Channel, string Type, DateTimeOffset ReceivedAt);
+/// <param name="Person">Who it is about, when known on arrival; stored only as keyed fingerprints.</param>
+public sealed record NotificationReceipt(string SourceId, string Channel, string Type, DateTimeOffset ReceivedAt, PersonIds? Person = null);
 
 /// <summary>One row of the ledger.</summary>
 public sealed record NotificationRecord(
@@ -46,13 +47,15 @@ public sealed record NotificationRecord(
 /// <param name="Template">For emails: the template name.</param>
 /// <param name="Recipient">For emails: the recipient in redacted form, never the address itself.</param>
 /// <param name="Result">HubSpot's verdict, e.g. an email's <c>sendResult</c>.</param>
+/// <param name="Person">Who it turned out to be about (e.g. the email found in the profile); stored only as keyed fingerprints.</param>
 public sealed record NotificationOutcome(
     NotificationStatus Status,
     string? Error = null,
     string? HubSpotId = null,
     string? Template = null,
     string? Recipient = null,
-    string? Result = null);
+    string? Result = null,
+    PersonIds? Person = null);
 
 /// <summary>The ledger's answer when an event arrives.</summary>
 /// <param name="IsFirst">True when this call created the row; false when the event had been seen before.</param>

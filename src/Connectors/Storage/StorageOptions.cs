@@ -45,6 +45,11 @@ public sealed class StorageOptions
     [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
     public string ReplicasTable { get; set; } = "Replicas";
 
+    /// <summary>Operations: the leases of scheduled jobs (the daily cleanup) and the audit trail of erasures and retention runs.</summary>
+    [Required]
+    [RegularExpression(TableNamePattern, ErrorMessage = TableNameRule)]
+    public string OperationsTable { get; set; } = "Operations";
+
     /// <summary>
     /// Contact dates this process remembers (about 400 bytes each) so that a repeat login needs no read before its claim.
     /// 0 reads every time.

@@ -39,9 +39,15 @@ public static class StorageServiceCollectionExtensions
                 ? new TableServiceClient(endpoint, provider.GetRequiredService<TokenCredential>(), clientOptions)
                 : new TableServiceClient(options.ConnectionString, clientOptions);
         });
+        services.AddSingleton<PersonFingerprints>();
         services.AddSingleton<INotificationLedger, TableNotificationLedger>();
         services.AddSingleton<ILookups, TableLookups>();
-        services.AddSingleton<IContactDates, TableContactDates>();
+        services.AddSingleton<TableContactDates>();
+        services.AddSingleton<IContactDates>(provider => provider.GetRequiredService<TableContactDates>());
+        services.AddSingleton<IRetentionStore, TableRetentionStore>();
+        services.AddSingleton<IPersonRecords, TablePersonRecords>();
+        services.AddSingleton<IJobLeases, TableJobLeases>();
+        services.AddSingleton<IOperationsAudit, TableOperationsAudit>();
         services.AddSingleton<IReplicaRegister, TableReplicaRegister>();
         services.AddSingleton<TableEmailTemplates>();
         services.AddSingleton<IEmailTemplates>(provider => provider.GetRequiredService<TableEmailTemplates>());

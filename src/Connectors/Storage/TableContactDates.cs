@@ -136,6 +136,34 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
     }
 
+    /// <summary>Deletes every date kept for the contact (an erasure) and forgets what this process remembered; returns how many rows went.</summary>
+    public async Task<int> EraseAsync(string email, CancellationToken cancellationToken)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var erased = 0;
+        foreach (var date in Enum.GetValues<ContactDate>())
+        {
+            var (partitionKey, rowKey) = KeysOf(email, date);
+            _remembered?.Remove(partitionKey + rowKey);
+            try
+            {
+                // The SDK answers a missing entity with its 404 response rather than an exception: no such date kept.
+                using var deleted = await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                erased += deleted.Status == 404 ? 0 : 1;
+            }
+            catch (RequestFailedException ex)
+            {
+                throw _table.Failed(ex, "Contact dates cannot be erased");
+            }
+            catch (AggregateException ex)
+            {
+                throw StorageFailures.Unreachable(ex);
+            }
+        }
+
+        return erased;
+    }
+
     private void Remember(string key, StoredDate row) => _remembered?.Set(key, row, new MemoryCacheEntryOptions { Size = 1 });
 
     private static (string PartitionKey, string RowKey) KeysOf(string email, ContactDate date)

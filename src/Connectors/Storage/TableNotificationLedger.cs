@@ -18,9 +18,11 @@ internal sealed class TableNotificationLedger : INotificationLedger
     private readonly LazyTable _table;
     private readonly TableBatchWriter _writer;
     private readonly TimeProvider _time;
+    private readonly PersonFingerprints _fingerprints;
 
-    public TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider timeProvider)
+    public TableNotificationLedger(TableServiceClient service, IOptions<StorageOptions> options, PersonFingerprints fingerprints, TimeProvider timeProvider)
     {
+        _fingerprints = fingerprints;
         _table = new LazyTable(service, options.Value.NotificationsTable);
         _writer = new TableBatchWriter(_table);
         _time = timeProvider;
@@ -28,7 +30,8 @@ internal sealed class TableNotificationLedger : INotificationLedger
 
     public async Task<LedgerAdmission> AdmitAsync(NotificationReceipt receipt, CancellationToken cancellationToken)
     {
-        var entity = NotificationEntity.From(receipt, NotificationStatus.Received);
+        var person = await _fingerprints.OfAsync(receipt.Person, cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Received, person);
         try
         {
             await _writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, entity), cancellationToken).ConfigureAwait(false);
@@ -92,6 +95,12 @@ internal sealed class TableNotificationLedger : INotificationLedger
         Set(nameof(NotificationEntity.Template), outcome.Template);
         Set(nameof(NotificationEntity.Recipient), outcome.Recipient);
         Set(nameof(NotificationEntity.Result), outcome.Result);
+        if (await _fingerprints.OfAsync(outcome.Person, cancellationToken).ConfigureAwait(false) is { } person)
+        {
+            Set(nameof(NotificationEntity.PersonEmail), person.Email);
+            Set(nameof(NotificationEntity.PersonUser), person.Auth0UserId);
+        }
+
         try
         {
             await _writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, ETag.All), cancellationToken).ConfigureAwait(false);
@@ -158,7 +167,8 @@ internal sealed class TableNotificationLedger : INotificationLedger
 
     public async Task RecordRejectedAsync(NotificationReceipt receipt, string reason, CancellationToken cancellationToken)
     {
-        var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected);
+        var person = await _fingerprints.OfAsync(receipt.Person, cancellationToken).ConfigureAwait(false);
+        var entity = NotificationEntity.From(receipt, NotificationStatus.Rejected, person);
         entity.LastError = NotificationEntity.BoundedError(reason);
         try
         {

@@ -21,7 +21,7 @@ internal sealed class Auth0LogEventHandler(PlanExecutor executor, IEventFacts fa
         }
 
         var notificationType = Auth0EventTypes.NotificationTypeOf(logType);
-        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow());
+        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow(), PersonIds.Of(null, data.UserId));
         if (SourceIds.Problem("log_id", logId) is { } problem)
         {
             // Recorded under the id as it came (the ledger keys it by a hash), so that its rejection can be looked up.

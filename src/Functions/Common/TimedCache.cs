@@ -34,6 +34,21 @@ internal sealed class TimedCache<TKey, TValue>(TimeSpan keepFor, TimeProvider ti
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);
 
+    /// <summary>Removes every entry that matches, however old; returns how many went.</summary>
+    public int RemoveWhere(Func<TKey, TValue, bool> match)
+    {
+        var removed = 0;
+        foreach (var (key, entry) in _entries)
+        {
+            if (match(key, entry.Value) && _entries.TryRemove(key, out _))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     public void Set(TKey key, TValue value)
     {
         var now = time.GetUtcNow();

@@ -49,7 +49,7 @@ internal sealed class PlanExecutor(
         }
 
         var (outcome, verdict) = await CarryOutAsync(plan, cancellationToken).ConfigureAwait(false);
-        await ledger.RecordOutcomeAsync(receipt, outcome, cancellationToken).ConfigureAwait(false);
+        await ledger.RecordOutcomeAsync(receipt, outcome with { Person = PersonOf(plan, receipt) }, cancellationToken).ConfigureAwait(false);
         if (plan is SendEmail && outcome.Status == NotificationStatus.Delivered && outcome.Result is "PENDING" or "PROCESSING" && outcome.HubSpotId is { } statusId)
         {
             sendStatuses.Watch(receipt, statusId);
@@ -77,6 +77,14 @@ internal sealed class PlanExecutor(
         Reject reject => Task.FromResult<(NotificationOutcome, HandlerOutcome)>(
             (LedgerOutcomes.Rejected(reject.Why).Outcome with { Template = reject.Template, Recipient = reject.Recipient }, reject.Why)),
         _ => throw new ArgumentOutOfRangeException(nameof(plan), plan.GetType().Name, "A plan the executor does not know."),
+    };
+
+    /// <summary>Who the event turned out to be about (an address found in the profile): fingerprinted in the ledger, so that an erasure finds the row.</summary>
+    private static PersonIds? PersonOf(Plan plan, NotificationReceipt receipt) => plan switch
+    {
+        UpsertContact upsert => PersonIds.Of(upsert.Change.Email, receipt.Person?.Auth0UserId),
+        SendEmail send => PersonIds.Of(send.Email.To, receipt.Person?.Auth0UserId),
+        _ => null,
     };
 
     private async Task<(NotificationOutcome, HandlerOutcome)> UpsertAsync(UpsertContact plan, CancellationToken cancellationToken)

@@ -10,8 +10,9 @@ internal static class FunctionSwitches
     public const string Auth0LogStream = "Auth0LogStream";
     public const string Auth0Events = "Auth0Events";
     public const string PlatformEvents = "PlatformEvents";
+    public const string NotificationsCleanup = "NotificationsCleanup";
 
-    private static readonly string[] All = [Auth0LogStream, Auth0Events, PlatformEvents];
+    private static readonly string[] All = [Auth0LogStream, Auth0Events, PlatformEvents, NotificationsCleanup];
 
     public static bool IsDisabled(IConfiguration configuration, string function) =>
         configuration.GetValue<bool>($"AzureWebJobs:{function}:Disabled");

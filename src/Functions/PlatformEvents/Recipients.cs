@@ -30,4 +30,8 @@ internal sealed class Recipients(IAuth0Users auth0, IOptions<PlatformEventsOptio
 
         return user;
     }
+
+    /// <summary>Forgets the cached profiles of a person (an erasure): by user id, and any whose email is theirs.</summary>
+    public int Forget(string? userId, string? normalizedEmail) =>
+        _users.RemoveWhere((id, user) => id == userId || (normalizedEmail is not null && string.Equals(user.Email?.Trim(), normalizedEmail, StringComparison.OrdinalIgnoreCase)));
 }

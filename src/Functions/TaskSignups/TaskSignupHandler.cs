@@ -41,7 +41,7 @@ internal sealed class TaskSignupHandler(PlanExecutor executor, IEventFacts facts
         }
 
         return executor.RunAsync(
-            Receipt(userTaskId), attempt => TaskSignupDecider.DecideAsync(platformEvent, data, attempt, options.Value, facts, cancellationToken), cancellationToken);
+            Receipt(userTaskId) with { Person = PersonIds.Of(data.Email, data.UserId) }, attempt => TaskSignupDecider.DecideAsync(platformEvent, data, attempt, options.Value, facts, cancellationToken), cancellationToken);
     }
 
     private NotificationReceipt Receipt(string sourceId) => new(sourceId, Channel, NotificationType, time.GetUtcNow());

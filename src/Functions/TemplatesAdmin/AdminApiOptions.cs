@@ -32,6 +32,13 @@ public sealed class AdminApiOptions
     public string WriterPermission { get; set; } = "crm-templates:write";
 
     /// <summary>
+    /// The value that allows operations — retention runs, erasure of a person — and reading. Auth0: an RBAC permission
+    /// of the API; Entra ID: an app role of that value.
+    /// </summary>
+    [Required]
+    public string OperatorPermission { get; set; } = "crm-operations:run";
+
+    /// <summary>
     /// Claims searched for those values: Auth0 RBAC puts them in <c>permissions</c>, Entra app roles in <c>roles</c>,
     /// delegated scopes in <c>scope</c> (Auth0) or <c>scp</c> (Entra), space-separated.
     /// </summary>

@@ -21,7 +21,11 @@ internal sealed record AdminIdentity(string Subject, string? DisplayName, IReadO
         return new AdminIdentity(subject, displayName, permissions);
     }
 
-    public bool CanRead(AdminApiOptions options) => CanWrite(options) || Permissions.Contains(options.ReaderPermission);
+    /// <summary>Writers and operators may read too.</summary>
+    public bool CanRead(AdminApiOptions options) => CanWrite(options) || CanOperate(options) || Permissions.Contains(options.ReaderPermission);
 
     public bool CanWrite(AdminApiOptions options) => Permissions.Contains(options.WriterPermission);
+
+    /// <summary>Retention runs, erasure and the other operations endpoints; not template changes.</summary>
+    public bool CanOperate(AdminApiOptions options) => Permissions.Contains(options.OperatorPermission);
 }

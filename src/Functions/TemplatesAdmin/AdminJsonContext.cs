@@ -12,4 +12,4 @@ namespace Crm.Integration.Functions.TemplatesAdmin;
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 /// <summary>Who the token says the caller is and what it allows (the page shows it after sign-in).</summary>
-internal sealed record AdminMeDocument(string Subject, string? Name, bool CanRead, bool CanWrite, DateTimeOffset? ExpiresAt);
+internal sealed record AdminMeDocument(string Subject, string? Name, bool CanRead, bool CanWrite, DateTimeOffset? ExpiresAt, bool CanOperate);

@@ -7,4 +7,5 @@ internal static class AdminPolicies
     public const string SignedIn = "admin-signed-in";
     public const string Read = "templates-read";
     public const string Write = "templates-write";
+    public const string Operate = "operations-run";
 }

@@ -33,7 +33,7 @@ internal static class TemplatesAdminApi
     {
         var admin = Admin(http, options);
         var expires = long.TryParse(http.User.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
-        return TypedResults.Json(new AdminMeDocument(admin.Subject, admin.DisplayName, admin.CanRead(options.Value), admin.CanWrite(options.Value), expires), AdminJsonContext.Default.AdminMeDocument);
+        return TypedResults.Json(new AdminMeDocument(admin.Subject, admin.DisplayName, admin.CanRead(options.Value), admin.CanWrite(options.Value), expires, admin.CanOperate(options.Value)), AdminJsonContext.Default.AdminMeDocument);
     }
 
     private static async Task<IResult> ListAsync(

@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors;
+using Crm.Integration.Functions.Operations;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,8 @@ internal static class TemplatesAdminServiceCollectionExtensions
                 .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanRead(admin.Value)));
             authorization.AddPolicy(AdminPolicies.Write, policy => policy.AddAuthenticationSchemes(AdminPolicies.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanWrite(admin.Value)));
+            authorization.AddPolicy(AdminPolicies.Operate, policy => policy.AddAuthenticationSchemes(AdminPolicies.Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(context => AdminIdentity.From(context.User, admin.Value.PermissionClaims).CanOperate(admin.Value)));
         });
         services.AddAuthorization();
         services.AddSingleton<TemplateEditor>();
@@ -76,6 +79,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTemplatesAdminApi();
+        app.MapOperationsApi();
         return app;
     }
 }

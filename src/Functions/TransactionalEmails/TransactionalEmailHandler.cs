@@ -32,6 +32,6 @@ internal sealed class TransactionalEmailHandler(PlanExecutor executor, IEventFac
             return executor.RejectAsync(receipt, Reasons.MalformedEvent.Because($"The transactional_email data does not have the expected shape: {ex.Message}"), cancellationToken);
         }
 
-        return executor.RunAsync(receipt, _ => TransactionalEmailDecider.DecideAsync(platformEvent.Id, data!, facts, cancellationToken), cancellationToken);
+        return executor.RunAsync(receipt with { Person = PersonIds.Of(data?.ToRecipientEmail, data?.ToRecipientId) }, _ => TransactionalEmailDecider.DecideAsync(platformEvent.Id, data!, facts, cancellationToken), cancellationToken);
     }
 }

@@ -1,0 +1,22 @@
+namespace Crm.Integration.Connectors.Storage;
+
+/// <summary>
+/// One audited operation: who did what, when, to what. <see cref="Subject"/> names what it was done to without
+/// personal data (an erasure names the person by fingerprint, never by address); <see cref="Details"/> is JSON.
+/// </summary>
+public sealed record OperationAudit(string Action, string By, DateTimeOffset At, string Subject, string Details);
+
+public static class OperationActions
+{
+    public const string Erasure = "erasure";
+    public const string RetentionRun = "retention-run";
+}
+
+/// <summary>The audit trail of operations (erasures, retention runs), newest first, kept in the <c>Operations</c> table.</summary>
+public interface IOperationsAudit
+{
+    Task RecordAsync(OperationAudit entry, CancellationToken cancellationToken);
+
+    /// <summary>The latest <paramref name="max"/> entries of one action, newest first.</summary>
+    Task<IReadOnlyList<OperationAudit>> RecentAsync(string action, int max, CancellationToken cancellationToken);
+}

@@ -1,0 +1,103 @@
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.TransactionalEmails;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.Functions.Retention;
+
+/// <summary>
+/// The daily cleanup, as the predecessor's <c>NotificationsCleanup</c> timer did it: ledger rows settled more than
+/// <see cref="RetentionOptions.Processed"/> ago go, email rows (the send log) after <see cref="RetentionOptions.Emails"/>,
+/// contact dates unwritten for <see cref="RetentionOptions.ContactDates"/>; rows in flight or failing never. One run at
+/// a time across replicas (a lease in storage), deletions paced at <see cref="RetentionOptions.RowsPerSecond"/>. How
+/// rows are found is the store's business (<see cref="IRetentionStore"/>); nothing here depends on the ledger's keys.
+/// </summary>
+internal sealed class NotificationsCleanup(
+    IRetentionStore store,
+    IJobLeases leases,
+    IOperationsAudit audit,
+    IOptions<RetentionOptions> options,
+    TimeProvider time,
+    ILogger<NotificationsCleanup> logger)
+{
+    public const string JobName = "NotificationsCleanup";
+
+    /// <summary>This process as a lease owner: unique per process, readable in the Operations table.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Runs under the job's lease and audits the run; null when another run holds the lease or — for a scheduled run —
+    /// another replica already claimed <paramref name="occurrence"/>.
+    /// </summary>
+    public async Task<RetentionReport?> TryRunAsync(bool dryRun, DateTimeOffset? occurrence, string by, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!await leases.TryAcquireAsync(JobName, Owner, occurrence, settings.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            Log.CleanupSkipped(logger, occurrence);
+            return null;
+        }
+
+        try
+        {
+            var report = await RunAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            var details = System.Text.Json.JsonSerializer.Serialize(report, Operations.OperationsJsonContext.Default.RetentionReport);
+            await audit.RecordAsync(new OperationAudit(OperationActions.RetentionRun, by, report.FinishedAt, dryRun ? "dry run" : "run", details), cancellationToken).ConfigureAwait(false);
+            Log.CleanupDone(logger, dryRun, report.Expired, report.Deleted, report.RowsPerSecond);
+            return report;
+        }
+        finally
+        {
+            await leases.ReleaseAsync(JobName, Owner, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RetentionReport> RunAsync(bool dryRun, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetUtcNow();
+        var cutoffs = new RetentionCutoffs(
+            started - settings.Processed,
+            new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { [TransactionalEmailHandler.Channel] = started - settings.Emails },
+            started - settings.ContactDates);
+        var kinds = new SortedDictionary<string, RetentionKindReport>(StringComparer.Ordinal);
+        var pacer = new RetentionPacer(settings.RowsPerSecond, time);
+        var renewed = time.GetTimestamp();
+        string? continuation = null;
+        do
+        {
+            var page = await store.FindExpiredAsync(cutoffs, settings.PageSize, continuation, cancellationToken).ConfigureAwait(false);
+            continuation = page.Continuation;
+            foreach (var kind in page.Rows.GroupBy(r => r.Kind, StringComparer.Ordinal))
+            {
+                var rows = kind.ToList();
+                var done = dryRun ? new RetentionDeletion(0, 0) : await store.DeleteAsync(rows, cancellationToken).ConfigureAwait(false);
+                var before = kinds.GetValueOrDefault(kind.Key) ?? new RetentionKindReport(0, 0, 0);
+                kinds[kind.Key] = new RetentionKindReport(before.Expired + rows.Count, before.Deleted + done.Deleted, before.Kept + done.Kept);
+            }
+
+            if (!dryRun && page.Rows.Count > 0)
+            {
+                await pacer.AfterAsync(page.Rows.Count, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (time.GetElapsedTime(renewed) > settings.LeaseDuration / 3)
+            {
+                if (!await leases.RenewAsync(JobName, Owner, settings.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.CleanupLeaseLost(logger);
+                    break; // another replica took over: stop rather than run twice
+                }
+
+                renewed = time.GetTimestamp();
+            }
+        }
+        while (continuation is not null);
+
+        var finished = time.GetUtcNow();
+        var deleted = kinds.Values.Sum(k => k.Deleted);
+        var seconds = (finished - started).TotalSeconds;
+        return new RetentionReport(
+            dryRun, started, finished, cutoffs.Ledger, started - settings.Emails, cutoffs.ContactDates, kinds,
+            kinds.Values.Sum(k => k.Expired), deleted, seconds > 0 ? Math.Round(deleted / seconds, 1) : 0);
+    }
+}

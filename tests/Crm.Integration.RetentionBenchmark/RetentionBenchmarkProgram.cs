@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Retention;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Integration.RetentionBenchmark;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
+/// [--rates 200,1000] [--phase-seconds 30] [--rows-per-partition 1]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// seeds expired rows — one partition each as in today's layout, or <c>--rows-per-partition</c> sharing one as a layout keyed
+/// by time would (seeded and deleted with entity-group transactions) —, then measures, with a live-path probe running throughout (a ledger admit and an
+/// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
+/// cleanup paced at each rate for a while, and the cleanup unpaced until the table is empty.
+/// </summary>
+public static class RetentionBenchmarkProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var port = Arg(args, "--table-port", 10040);
+        var rows = Arg(args, "--rows", 1_000_000);
+        var phaseSeconds = Arg(args, "--phase-seconds", 30);
+        var perPartition = Arg(args, "--rows-per-partition", 1);
+        var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var existing = ArgText(args, "--existing-table");
+        var table = existing ?? $"Retention{Guid.NewGuid():N}"[..20];
+        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connection,
+            ["Storage:NotificationsTable"] = table,
+            ["Storage:ContactDatesTable"] = table + "Dates",
+            ["Storage:OperationsTable"] = table + "Ops",
+            ["Storage:NetworkTimeout"] = ArgText(args, "--network-timeout") ?? "00:00:10",
+        }).Build();
+        await using var storage = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
+        var ledger = storage.GetRequiredService<INotificationLedger>();
+        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows, {perPartition} per partition, on Azurite (in memory, port {port})", "" };
+        void Say(string line)
+        {
+            Console.WriteLine("[retention-bench] " + line);
+            lines.Add(line);
+        }
+
+        if (existing is not null)
+        {
+            await PagesAsync(storage, ledger, Arg(args, "--pages", 3), Say);
+            await WriteAsync(args, lines);
+            return;
+        }
+
+        var seeded = await SeedAsync(new TableClient(connection, table), rows, perPartition);
+        Say($"- seeded {rows:N0} expired rows (delivered, 8 days old, {perPartition} per partition) in {seeded.TotalSeconds:F0} s ({rows / seeded.TotalSeconds:F0} rows/s)");
+        await ledger.AdmitAsync(new NotificationReceipt("warm-up", "auth0", "probe", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        var probe = await ProbeAsync(ledger, null, TimeSpan.FromSeconds(phaseSeconds));
+        Say($"- live path alone: {probe}");
+
+        var dry = Cleanup(storage, rowsPerSecond: 1);
+        var clock = Stopwatch.StartNew();
+        var counted = await dry.TryRunAsync(dryRun: true, occurrence: null, "benchmark", CancellationToken.None);
+        Say($"- dry run (the scan alone): {counted!.Expired:N0} expired rows counted in {clock.Elapsed.TotalSeconds:F0} s ({counted.Expired / clock.Elapsed.TotalSeconds:F0} rows/s)");
+
+        foreach (var rate in rates)
+        {
+            var deleted = await CountAsync(new TableClient(connection, table));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds)); // after the count: a scan of its own
+            clock.Restart();
+            var during = ProbeAsync(ledger, stop.Token, TimeSpan.FromSeconds(phaseSeconds));
+            try
+            {
+                await Cleanup(storage, rate).TryRunAsync(dryRun: false, occurrence: null, "benchmark", stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // the phase is over; the run would go on
+            }
+
+            var gone = deleted - await CountAsync(new TableClient(connection, table));
+            Say($"- paced at {rate} rows/s for {phaseSeconds} s: {gone:N0} deleted ({gone / clock.Elapsed.TotalSeconds:F0} rows/s); live path meanwhile: {await during}");
+        }
+
+        using var untilDone = new CancellationTokenSource();
+        clock.Restart();
+        var unpacedProbe = ProbeAsync(ledger, untilDone.Token, TimeSpan.FromHours(2));
+        var report = await Cleanup(storage, 100_000).TryRunAsync(dryRun: false, occurrence: null, "benchmark", CancellationToken.None);
+        await untilDone.CancelAsync();
+        Say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
+        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (the probe's own recent rows stay)");
+
+        await WriteAsync(args, lines);
+    }
+
+    private static async Task WriteAsync(string[] args, List<string> lines)
+    {
+        if (ArgText(args, "--output") is { } output)
+        {
+            await File.WriteAllLinesAsync(output, lines);
+        }
+    }
+
+    /// <summary>
+    /// A table seeded before: the store's calls one page at a time, timed apart (the scan's page, then its deletes),
+    /// with the live-path probe running — for a table too large to clean in a session.
+    /// </summary>
+    private static async Task PagesAsync(ServiceProvider storage, INotificationLedger ledger, int pages, Action<string> say)
+    {
+        var store = storage.GetRequiredService<IRetentionStore>();
+        var now = TimeProvider.System.GetUtcNow();
+        var cutoffs = new RetentionCutoffs(now.AddDays(-7), new Dictionary<string, DateTimeOffset> { ["email"] = now.AddDays(-400) }, now.AddDays(-30));
+        using var stop = new CancellationTokenSource();
+        var probe = ProbeAsync(ledger, stop.Token, TimeSpan.FromHours(1));
+        string? continuation = null;
+        for (var i = 0; i < pages; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var page = await store.FindExpiredAsync(cutoffs, 1000, continuation, CancellationToken.None);
+            var found = clock.Elapsed;
+            clock.Restart();
+            var deletion = await store.DeleteAsync(page.Rows, CancellationToken.None);
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"- page {i + 1}: {page.Rows.Count} expired rows found in {found.TotalSeconds:F1} s; {deletion.Deleted} deleted in {clock.Elapsed.TotalSeconds:F1} s ({deletion.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s)"));
+            continuation = page.Continuation;
+        }
+
+        await stop.CancelAsync();
+        say($"- live path meanwhile: {await probe}");
+    }
+
+    private static NotificationsCleanup Cleanup(ServiceProvider storage, int rowsPerSecond) => new(
+        storage.GetRequiredService<IRetentionStore>(), storage.GetRequiredService<IJobLeases>(), storage.GetRequiredService<IOperationsAudit>(),
+        Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
+
+    /// <summary>
+    /// Rows as the ledger writes them, settled 8 days ago: past <c>Retention:Processed</c>. One per partition: single
+    /// inserts, 16 in flight; several: one entity-group transaction per partition, 8 in flight. The RowKey is the
+    /// channel, '|' and as many characters as the PartitionKey, as the store reads a channel off it.
+    /// </summary>
+    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows, int perPartition)
+    {
+        await table.CreateIfNotExistsAsync();
+        var endedAt = TimeProvider.System.GetUtcNow().AddDays(-8);
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        TableEntity Row(int i)
+        {
+            var partition = perPartition == 1 ? $"seed-{i:D7}" : $"p-{i / perPartition:D7}";
+            var id = $"seed-{i:D7}";
+            return new TableEntity(partition, "auth0|" + (perPartition == 1 ? id : $"{i:D9}"))
+            {
+                ["SourceId"] = id, ["Type"] = "user-login", ["Status"] = "Delivered", ["ReceivedAt"] = endedAt, ["UpdatedAt"] = endedAt, ["Attempts"] = 1, ["HubSpotId"] = "1001",
+            };
+        }
+
+        var groups = Enumerable.Range(0, rows).Chunk(perPartition).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = perPartition == 1 ? 16 : 8 }, async (group, ct) =>
+        {
+            if (group.Length == 1)
+            {
+                await table.AddEntityAsync(Row(group[0]), ct);
+            }
+            else
+            {
+                await table.SubmitTransactionAsync(group.Select(i => new TableTransactionAction(TableTransactionActionType.Add, Row(i))), ct);
+            }
+
+            var before = Interlocked.Add(ref done, group.Length) - group.Length;
+            if (before / 100_000 != (before + group.Length) / 100_000)
+            {
+                Console.WriteLine($"[retention-bench] seeded {before + group.Length:N0} in {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+        return clock.Elapsed;
+    }
+
+    /// <summary>The live path's storage calls, one event every 20 ms: admit, then record the outcome. p50/p99/max per event.</summary>
+    private static async Task<string> ProbeAsync(INotificationLedger ledger, CancellationToken? stop, TimeSpan longest)
+    {
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < longest && stop?.IsCancellationRequested != true)
+        {
+            var id = $"probe-{Guid.NewGuid():N}";
+            var one = Stopwatch.StartNew();
+            var probe = new NotificationReceipt(id, "auth0", "probe", TimeProvider.System.GetUtcNow());
+            await ledger.AdmitAsync(probe, CancellationToken.None);
+            await ledger.RecordOutcomeAsync(probe, new NotificationOutcome(NotificationStatus.Delivered), CancellationToken.None);
+            latencies.Add(one.Elapsed.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(20, stop ?? CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        latencies.Sort();
+        double At(double p) => latencies.Count == 0 ? 0 : latencies[Math.Clamp((int)Math.Ceiling(p / 100 * latencies.Count) - 1, 0, latencies.Count - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{latencies.Count} events, admit+outcome p50 {At(50):F1} ms, p99 {At(99):F1} ms, max {At(100):F1} ms");
+    }
+
+    private static async Task<long> CountAsync(TableClient table)
+    {
+        long count = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>("Status eq 'Delivered' and Type eq 'user-login'", 1000, ["PartitionKey"]).AsPages())
+        {
+            count += page.Values.Count;
+        }
+
+        return count;
+    }
+
+    private static int Arg(string[] args, string name, int fallback) =>
+        ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? ArgText(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
