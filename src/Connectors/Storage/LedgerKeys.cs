@@ -44,6 +44,13 @@ public static class LedgerKeys
         return string.Create(CultureInfo.InvariantCulture, $"PartitionKey ge '{prefix}' and PartitionKey lt '{prefix}{day:yyyyMMdd}'");
     }
 
+    /// <summary>The partitions of <paramref name="channel"/> for the UTC days <paramref name="first"/> to <paramref name="last"/>, both included.</summary>
+    public static string ReceivedOnDays(string channel, DateOnly first, DateOnly last)
+    {
+        var prefix = TableKey.Encode(channel) + Separator;
+        return string.Create(CultureInfo.InvariantCulture, $"PartitionKey ge '{prefix}{first:yyyyMMdd}' and PartitionKey lt '{prefix}{last.AddDays(1):yyyyMMdd}'");
+    }
+
     /// <summary>Every partition of <paramref name="channel"/>, any day.</summary>
     internal static string OfChannel(string channel)
     {

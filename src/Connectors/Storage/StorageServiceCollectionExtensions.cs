@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ILookups, TableLookups>();
         services.AddSingleton<TableContactDates>();
         services.AddSingleton<IContactDates>(provider => provider.GetRequiredService<TableContactDates>());
+        services.AddSingleton<ILedgerReader, TableLedgerReader>();
         services.AddSingleton<IRetentionStore, TableRetentionStore>();
         services.AddSingleton<IPersonRecords, TablePersonRecords>();
         services.AddSingleton<IJobLeases, TableJobLeases>();

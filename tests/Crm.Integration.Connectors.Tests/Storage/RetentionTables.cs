@@ -50,6 +50,8 @@ internal sealed class RetentionTables : IAsyncDisposable
 
     public IRetentionStore Retention => _provider.GetRequiredService<IRetentionStore>();
 
+    public ILedgerReader Reader => _provider.GetRequiredService<ILedgerReader>();
+
     public IPersonRecords People => _provider.GetRequiredService<IPersonRecords>();
 
     public IJobLeases Leases => _provider.GetRequiredService<IJobLeases>();
