@@ -85,12 +85,12 @@ public sealed class OperationsEndToEndTests(HubFixture hub)
         var run = LogStreamRequests.RunId();
         var email = $"erase-{run}@example.com";
         var userId = $"auth0|erase-{run}";
-        await PostAuth0Async(Log($"{run}-signup", "ss", userId, email, "2026-11-19T10:00:00Z"), Log($"{run}-login", "s", userId, email, "2026-11-20T10:00:00Z"));
+        await PostAuth0Async(HubEvents.Auth0Log($"{run}-signup", "ss", userId, email, "2026-11-19T10:00:00Z"), HubEvents.Auth0Log($"{run}-login", "s", userId, email, "2026-11-20T10:00:00Z"));
         await Eventually.TrueAsync(async () => hub.HubSpot.Portal.Contacts.TryGetValue(email, out var c) && c.Properties.ContainsKey("last_login_date")
             && await SettledAsync($"{run}-login", "auth0"), Patience, "the contact with its login");
         var template = $"erasure-{run}";
         await hub.Templates.PutAsync(new EmailTemplate(template, 4242, "Platform <hello@platform.example>", [], [], [], [], []));
-        await hub.Raw.SendAsync("platform-events", CloudEvent($"{run}-email", new JsonObject { ["template_name"] = template, ["to_recipient_email"] = email }));
+        await hub.Raw.SendAsync("platform-events", HubEvents.CloudEvent($"{run}-email", new JsonObject { ["template_name"] = template, ["to_recipient_email"] = email }));
         await Eventually.TrueAsync(() => SettledAsync($"{run}-email", "email"), Patience, "the email");
         var dates = hub.Factory.Services.GetRequiredService<IContactDates>();
         Assert.NotNull(await dates.GetAsync(email, ContactDate.LastLogin, CancellationToken.None));
@@ -165,30 +165,4 @@ public sealed class OperationsEndToEndTests(HubFixture hub)
         using var response = await hub.Client.SendAsync(LogStreamRequests.Post(Encoding.UTF8.GetBytes(new JsonArray(logs).ToJsonString())));
         response.EnsureSuccessStatusCode();
     }
-
-    private static JsonObject Log(string logId, string type, string userId, string email, string date) => new()
-    {
-        ["log_id"] = logId,
-        ["data"] = new JsonObject
-        {
-            ["date"] = date,
-            ["type"] = type,
-            ["user_id"] = userId,
-            ["user_name"] = email,
-            ["details"] = new JsonObject { ["body"] = new JsonObject { ["email"] = email } },
-        },
-    };
-
-    private static Amqp.Message CloudEvent(string id, JsonObject data) => new()
-    {
-        Header = new Amqp.Framing.Header { Durable = true },
-        Properties = new Amqp.Framing.Properties { MessageId = id, ContentType = "application/json" },
-        BodySection = new Amqp.Framing.Data
-        {
-            Binary = Encoding.UTF8.GetBytes(new JsonObject
-            {
-                ["specversion"] = "1.0", ["type"] = "transactional_email", ["source"] = "/e2e", ["id"] = id, ["time"] = "2026-11-24T10:00:00Z", ["data"] = data,
-            }.ToJsonString()),
-        },
-    };
 }

@@ -16,7 +16,7 @@ internal static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
-        var operations = app.MapGroup("/api/admin").RequireAuthorization(AdminPolicies.Operate).AddEndpointFilter(StorageProblemsAsync);
+        var operations = app.MapGroup("/api/admin").RequireAuthorization(AdminPolicies.Operate).AddEndpointFilter(StorageProblems.FilterAsync);
         operations.MapPost("/retention/run", RunRetentionAsync);
         operations.MapDelete("/people/{id}", ErasePersonAsync);
         operations.MapGet("/operations/audit/{action}", AuditAsync);
@@ -76,18 +76,6 @@ internal static class OperationsApi
         catch (JsonException)
         {
             return JsonSerializer.SerializeToElement(json, OperationsJsonContext.Default.String); // cut by the row's bound: kept as text
-        }
-    }
-
-    private static async ValueTask<object?> StorageProblemsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context).ConfigureAwait(false);
-        }
-        catch (StorageUnavailableException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not available now", detail: $"Storage cannot be reached ({ex.Message}); try again shortly.");
         }
     }
 }
