@@ -1,6 +1,10 @@
 // The admin page: signs in with a bearer token, lists, edits and deletes email templates through /api/admin, and
-// shows a template's history. Everything is built with textContent (never innerHTML) so that no stored value can
+// shows a template's history; the operations tabs (deliveries, dead letters, daily summary) live in modules of their own. Everything is built with textContent (never innerHTML) so that no stored value can
 // become markup. The API is the authority on validation: its field errors are shown next to the fields.
+import { setUpDeadLetters } from './dead-letters.js';
+import { setUpDeliveries } from './deliveries.js';
+import { setUpSummary } from './summary.js';
+
 const api = '/api/admin';
 const tokenKey = 'crm-admin-token';
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -45,14 +49,15 @@ async function signIn(token) {
   sessionStorage.setItem(tokenKey, state.token);
   const me = result.data;
   $('#who').textContent = me.name ? `${me.name} (${me.subject})` : me.subject;
-  $('#rights').textContent = me.can_write ? '— may read and change templates' : me.can_read ? '— may read templates' : '— may not read templates';
+  $('#rights').textContent = (me.can_write ? '— may read and change templates' : me.can_read ? '— may read templates' : '— may not read templates') + (me.can_operate ? ', and run operations' : '');
   $('#expires').textContent = me.expires_at ? `· token valid until ${new Date(me.expires_at).toLocaleString()}` : '';
   show($('#signed-out'), false);
   show($('#signed-in'), true);
   message($('#sign-in-message'), me.can_read ? '' : 'Your token carries neither the reader nor the writer permission of this API.');
   show($('#workspace'), me.can_read);
   for (const button of [$('#new-template'), $('#save'), $('#delete')]) button.disabled = !me.can_write;
-  if (me.can_read) await loadPage(0);
+  for (const view of Object.values(views)) view.permit(me);
+  if (me.can_read) await openTab('templates');
 }
 
 function signOut(why) {
@@ -300,6 +305,25 @@ async function openHistory(name, more = false) {
   show($('#history'), true);
 }
 
+// ---- tabs ----------------------------------------------------------------------------------------------------------
+
+const tools = { $, call, message, problemText, show };
+const views = {
+  templates: { open: () => loadPage(0), permit() {} },
+  deliveries: setUpDeliveries(tools),
+  'dead-letters': setUpDeadLetters(tools),
+  summary: setUpSummary(tools),
+};
+
+async function openTab(name) {
+  for (const tab of document.querySelectorAll('.tabs [role="tab"]')) {
+    const panel = tab.getAttribute('aria-controls');
+    tab.setAttribute('aria-selected', String(panel === `tab-${name}`));
+    show(document.getElementById(panel), panel === `tab-${name}`);
+  }
+  await views[name].open();
+}
+
 // ---- wiring --------------------------------------------------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -313,6 +337,9 @@ document.addEventListener('DOMContentLoaded', () => {
   form().addEventListener('submit', save);
   for (const add of document.querySelectorAll('.add-property')) {
     add.addEventListener('click', () => propertyRow(add.closest('fieldset').dataset.list, { name: '', required: true }));
+  }
+  for (const tab of document.querySelectorAll('.tabs [role="tab"]')) {
+    tab.addEventListener('click', () => openTab(tab.getAttribute('aria-controls').slice('tab-'.length)));
   }
   if (state.token) signIn(state.token);
 });
