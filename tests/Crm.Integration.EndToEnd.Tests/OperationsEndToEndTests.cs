@@ -139,7 +139,7 @@ public sealed class OperationsEndToEndTests(HubFixture hub)
 
     /// <summary>A ledger row as the ledger writes it, ended long ago (no test can wait days).</summary>
     private Task OldRowAsync(string id, string channel, string status, DateTimeOffset endedAt) =>
-        hub.Notifications.AddEntityAsync(new TableEntity(id, channel + "|" + id)
+        hub.Notifications.AddEntityAsync(new TableEntity(LedgerKeys.PartitionKeyOf(new NotificationReceipt(id, channel, "test", endedAt)), LedgerKeys.RowKeyOf(id, channel))
         {
             ["SourceId"] = id,
             ["Type"] = "test",
@@ -152,9 +152,9 @@ public sealed class OperationsEndToEndTests(HubFixture hub)
     private async Task<List<string>> RunRowsAsync(string run)
     {
         var ids = new List<string>();
-        await foreach (var row in hub.Notifications.QueryAsync<TableEntity>(r => r.PartitionKey.CompareTo(run) >= 0 && r.PartitionKey.CompareTo(run + "~") < 0))
+        await foreach (var row in hub.Notifications.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"SourceId ge {run} and SourceId lt {run + "~"}")))
         {
-            ids.Add(row.PartitionKey);
+            ids.Add(row.GetString("SourceId"));
         }
 
         return ids;

@@ -12,9 +12,9 @@ namespace Crm.Integration.RetentionBenchmark;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
-/// [--rates 200,1000] [--phase-seconds 30] [--rows-per-partition 1]</c> against an Azurite already running (in memory, see scripts/stack.sh):
-/// seeds expired rows — one partition each as in today's layout, or <c>--rows-per-partition</c> sharing one as a layout keyed
-/// by time would (seeded and deleted with entity-group transactions) —, then measures, with a live-path probe running throughout (a ledger admit and an
+/// [--kept-rows 250000] [--rates 200,1000] [--phase-seconds 30]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// seeds expired rows and rows to keep in the ledger's layout (keyed by channel and day: the cleanup reads the expired
+/// days' partitions only), then measures, with a live-path probe running throughout (a ledger admit and an
 /// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
 /// cleanup paced at each rate for a while, and the cleanup unpaced until the table is empty.
 /// </summary>
@@ -25,7 +25,7 @@ public static class RetentionBenchmarkProgram
         var port = Arg(args, "--table-port", 10040);
         var rows = Arg(args, "--rows", 1_000_000);
         var phaseSeconds = Arg(args, "--phase-seconds", 30);
-        var perPartition = Arg(args, "--rows-per-partition", 1);
+        var kept = Arg(args, "--kept-rows", 250_000);
         var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var existing = ArgText(args, "--existing-table");
         var table = existing ?? $"Retention{Guid.NewGuid():N}"[..20];
@@ -42,7 +42,7 @@ public static class RetentionBenchmarkProgram
         }).Build();
         await using var storage = new ServiceCollection().AddLogging().AddTableStorage(configuration).BuildServiceProvider();
         var ledger = storage.GetRequiredService<INotificationLedger>();
-        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows, {perPartition} per partition, on Azurite (in memory, port {port})", "" };
+        var lines = new List<string> { $"# Retention: {rows:N0} expired ledger rows and {kept:N0} to keep, on Azurite (in memory, port {port})", "" };
         void Say(string line)
         {
             Console.WriteLine("[retention-bench] " + line);
@@ -56,8 +56,8 @@ public static class RetentionBenchmarkProgram
             return;
         }
 
-        var seeded = await SeedAsync(new TableClient(connection, table), rows, perPartition);
-        Say($"- seeded {rows:N0} expired rows (delivered, 8 days old, {perPartition} per partition) in {seeded.TotalSeconds:F0} s ({rows / seeded.TotalSeconds:F0} rows/s)");
+        var seeded = await SeedAsync(new TableClient(connection, table), rows, kept);
+        Say($"- seeded {rows:N0} expired rows (delivered 8 days ago) and {kept:N0} to keep (delivered yesterday) in {seeded.TotalSeconds:F0} s ({(rows + kept) / seeded.TotalSeconds:F0} rows/s)");
         await ledger.AdmitAsync(new NotificationReceipt("warm-up", "auth0", "probe", TimeProvider.System.GetUtcNow()), CancellationToken.None);
 
         var probe = await ProbeAsync(ledger, null, TimeSpan.FromSeconds(phaseSeconds));
@@ -93,7 +93,7 @@ public static class RetentionBenchmarkProgram
         var report = await Cleanup(storage, 100_000).TryRunAsync(dryRun: false, occurrence: null, "benchmark", CancellationToken.None);
         await untilDone.CancelAsync();
         Say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
-        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (the probe's own recent rows stay)");
+        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (the {kept:N0} kept and the probe's own)");
 
         await WriteAsync(args, lines);
     }
@@ -114,7 +114,7 @@ public static class RetentionBenchmarkProgram
     {
         var store = storage.GetRequiredService<IRetentionStore>();
         var now = TimeProvider.System.GetUtcNow();
-        var cutoffs = new RetentionCutoffs(now.AddDays(-7), new Dictionary<string, DateTimeOffset> { ["email"] = now.AddDays(-400) }, now.AddDays(-30));
+        var cutoffs = new RetentionCutoffs(new Dictionary<string, DateTimeOffset> { ["auth0"] = now.AddDays(-7), ["email"] = now.AddDays(-400) }, now.AddDays(-30));
         using var stop = new CancellationTokenSource();
         var probe = ProbeAsync(ledger, stop.Token, TimeSpan.FromHours(1));
         string? continuation = null;
@@ -139,38 +139,30 @@ public static class RetentionBenchmarkProgram
         Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
 
     /// <summary>
-    /// Rows as the ledger writes them, settled 8 days ago: past <c>Retention:Processed</c>. One per partition: single
-    /// inserts, 16 in flight; several: one entity-group transaction per partition, 8 in flight. The RowKey is the
-    /// channel, '|' and as many characters as the PartitionKey, as the store reads a channel off it.
+    /// Rows as the ledger writes them (<see cref="LedgerKeys"/>): <paramref name="rows"/> logins settled 8 days ago,
+    /// past <c>Retention:Processed</c>, and <paramref name="kept"/> settled yesterday, which the cleanup must not even
+    /// read. Entity-group transactions of 100 rows of one partition, 8 in flight.
     /// </summary>
-    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows, int perPartition)
+    private static async Task<TimeSpan> SeedAsync(TableClient table, int rows, int kept)
     {
         await table.CreateIfNotExistsAsync();
-        var endedAt = TimeProvider.System.GetUtcNow().AddDays(-8);
+        var now = TimeProvider.System.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var done = 0;
         TableEntity Row(int i)
         {
-            var partition = perPartition == 1 ? $"seed-{i:D7}" : $"p-{i / perPartition:D7}";
-            var id = $"seed-{i:D7}";
-            return new TableEntity(partition, "auth0|" + (perPartition == 1 ? id : $"{i:D9}"))
+            var endedAt = i < rows ? now.AddDays(-8) : now.AddDays(-1);
+            var id = $"seed-{i:D8}";
+            return new TableEntity(LedgerKeys.PartitionKeyOf(new NotificationReceipt(id, "auth0", "user-login", endedAt)), LedgerKeys.RowKeyOf(id, "auth0"))
             {
                 ["SourceId"] = id, ["Type"] = "user-login", ["Status"] = "Delivered", ["ReceivedAt"] = endedAt, ["UpdatedAt"] = endedAt, ["Attempts"] = 1, ["HubSpotId"] = "1001",
             };
         }
 
-        var groups = Enumerable.Range(0, rows).Chunk(perPartition).ToList();
-        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = perPartition == 1 ? 16 : 8 }, async (group, ct) =>
+        var groups = Enumerable.Range(0, rows + kept).Select(Row).GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (group, ct) =>
         {
-            if (group.Length == 1)
-            {
-                await table.AddEntityAsync(Row(group[0]), ct);
-            }
-            else
-            {
-                await table.SubmitTransactionAsync(group.Select(i => new TableTransactionAction(TableTransactionActionType.Add, Row(i))), ct);
-            }
-
+            await table.SubmitTransactionAsync(group.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), ct);
             var before = Interlocked.Add(ref done, group.Length) - group.Length;
             if (before / 100_000 != (before + group.Length) / 100_000)
             {

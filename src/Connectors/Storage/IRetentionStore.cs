@@ -1,11 +1,12 @@
 namespace Crm.Integration.Connectors.Storage;
 
 /// <summary>
-/// Where each kind of row expires. Ledger rows expire once settled (delivered or rejected) and unchanged since
-/// <see cref="LedgerByChannel"/>'s cutoff for their channel, else <see cref="Ledger"/>; rows still in flight or failing
-/// never expire. Contact-date rows expire when unwritten since <see cref="ContactDates"/>.
+/// Where each kind of row expires. Ledger rows expire once settled (delivered or rejected) and unchanged since their
+/// channel's cutoff in <see cref="LedgerByChannel"/>, which names every channel to clean (a channel it does not name is
+/// never read: each is a partition range of its own); rows still in flight or failing never expire. Contact-date rows
+/// expire when unwritten since <see cref="ContactDates"/>.
 /// </summary>
-public sealed record RetentionCutoffs(DateTimeOffset Ledger, IReadOnlyDictionary<string, DateTimeOffset> LedgerByChannel, DateTimeOffset ContactDates);
+public sealed record RetentionCutoffs(IReadOnlyDictionary<string, DateTimeOffset> LedgerByChannel, DateTimeOffset ContactDates);
 
 /// <summary>
 /// One expired row. <see cref="Kind"/> is the ledger channel (<c>auth0</c>, <c>email</c>, …) or
@@ -28,8 +29,8 @@ public static class RetentionKinds
 
 /// <summary>
 /// The storage side of the daily cleanup, apart from its schedule, lease, pacing and report (which do not depend on how
-/// the rows are keyed). Today's ledger is keyed by source id, so finding expired rows is a filtered scan of the table
-/// (see the README); a layout keyed by time answers the same calls with a range query.
+/// the rows are keyed). The ledger is keyed by channel and day of receipt (<see cref="LedgerKeys"/>), so finding a
+/// channel's expired rows reads the partitions of the days up to its cutoff only, never the rows kept.
 /// Throws <see cref="StorageUnavailableException"/> when storage cannot be reached.
 /// </summary>
 public interface IRetentionStore

@@ -14,7 +14,7 @@ namespace Crm.Integration.Connectors.Storage;
 /// most four transactions, and no partition takes more than a quarter of the writes (Azure serves about 2,000
 /// entities per second per partition).</item>
 /// <item>Retention: <c>PartitionKey ge '{channel}|' and PartitionKey lt '{channel}|{yyyyMMdd}'</c> is every row of
-/// the channel received before that day — a range of partitions (<see cref="OlderThan"/>).</item>
+/// the channel received before that day — a range of partitions (<see cref="ExpiringBy"/>).</item>
 /// </list>
 /// </summary>
 public static class LedgerKeys
@@ -35,13 +35,13 @@ public static class LedgerKeys
     public static string RowKeyOf(string sourceId, string channel) => TableKey.Encode(channel) + Separator + TableKey.Encode(sourceId);
 
     /// <summary>
-    /// The filter for every row of <paramref name="channel"/> received before <paramref name="day"/> (UTC): a range
-    /// of whole partitions, for the daily cleanup.
+    /// Every partition of <paramref name="channel"/> that can hold a row settled before <paramref name="cutoff"/>: the
+    /// days of receipt up to the cutoff's own (a row is settled after it arrived), for the daily cleanup.
     /// </summary>
-    public static string OlderThan(string channel, DateOnly day)
+    public static string ExpiringBy(string channel, DateTimeOffset cutoff)
     {
         var prefix = TableKey.Encode(channel) + Separator;
-        return string.Create(CultureInfo.InvariantCulture, $"PartitionKey ge '{prefix}' and PartitionKey lt '{prefix}{day:yyyyMMdd}'");
+        return string.Create(CultureInfo.InvariantCulture, $"PartitionKey ge '{prefix}' and PartitionKey lt '{prefix}{cutoff.UtcDateTime.AddDays(1):yyyyMMdd}'");
     }
 
     /// <summary>The partitions of <paramref name="channel"/> for the UTC days <paramref name="first"/> to <paramref name="last"/>, both included.</summary>

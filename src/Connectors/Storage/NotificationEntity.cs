@@ -9,7 +9,7 @@ namespace Crm.Integration.Connectors.Storage;
 /// <see cref="LedgerKeys.Shards"/> shards by a hash of the row key; RowKey = <c>{channel}|{key of the source id}</c>
 /// (see <see cref="TableKey"/>: any id becomes a bounded key; the id itself is kept in <see cref="SourceId"/>).
 /// Rows admitted together share a partition, so that they are written as one entity-group transaction, and a
-/// channel's rows older than a day are one partition range (<see cref="LedgerKeys.OlderThan"/>), not a scan.
+/// channel's rows older than a day are one partition range (<see cref="LedgerKeys.ExpiringBy"/>), not a scan.
 /// Text columns are bounded (<see cref="Bounded"/>) so that no value from outside can make a row storage refuses.
 /// </summary>
 internal sealed class NotificationEntity : ITableEntity

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
@@ -6,11 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Crm.Integration.Connectors.Storage;
 
 /// <summary>
-/// Retention as a server-side filtered scan. The ledger is now keyed by channel and day of receipt (LedgerKeys), so a
-/// partition range (<see cref="LedgerKeys.OlderThan"/>) could bound the scan; this store does not use it yet: each scan is one filtered query over the whole table —
-/// storage reads every row, only the expired ones (four columns) travel. Channels are told apart by RowKey prefix
-/// inside the filter. Every row is a partition of its own, so deletes are single operations, several in flight.
-/// Contact dates: a filtered scan on <c>Timestamp</c> (the last write).
+/// Retention over partition ranges: a channel's rows received up to its cutoff's day are a range of whole partitions
+/// (<see cref="LedgerKeys.ExpiringBy"/>), read one channel after another, storage filtering them to the settled rows
+/// unchanged since the cutoff (four columns travel). Rows kept are never read. Deletes go in entity-group
+/// transactions of up to 100 per partition, several in flight. Contact dates: a filtered scan on <c>Timestamp</c>
+/// (the last write; that table is keyed by person, and small).
 /// </summary>
 internal sealed class TableRetentionStore(TableServiceClient service, IOptions<StorageOptions> options) : IRetentionStore
 {
@@ -27,17 +28,33 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
     public async Task<ExpiredPage> FindExpiredAsync(RetentionCutoffs cutoffs, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cutoffs);
-        var phase = continuation is null ? LedgerPhase : continuation[..1];
-        var token = continuation is { Length: > 1 } ? continuation[1..] : null;
-        if (phase == LedgerPhase)
+        // The continuation names the phase — L{index of the channel} or C (contact dates) — then storage's own token.
+        var channels = cutoffs.LedgerByChannel.Keys.Order(StringComparer.Ordinal).ToList();
+        var (phase, token) = ParseContinuation(continuation);
+        if (phase != ContactDatesPhase && int.TryParse(phase.AsSpan(LedgerPhase.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < channels.Count)
         {
-            var (rows, next) = await PageAsync(_ledger, LedgerFilter(cutoffs), LedgerColumns, pageSize, token, LedgerRow, cancellationToken).ConfigureAwait(false);
-            return new ExpiredPage(rows, next is null ? ContactDatesPhase : LedgerPhase + next);
+            var channel = channels[index];
+            var (rows, next) = await PageAsync(_ledger, LedgerFilter(channel, cutoffs.LedgerByChannel[channel]), LedgerColumns, pageSize, token, LedgerRow, cancellationToken).ConfigureAwait(false);
+            var after = next is not null ? $"{LedgerPhase}{index}:{next}"
+                : index + 1 < channels.Count ? $"{LedgerPhase}{index + 1}:"
+                : ContactDatesPhase + ":";
+            return new ExpiredPage(rows, after);
         }
 
         var filter = TableClient.CreateQueryFilter($"Timestamp lt {cutoffs.ContactDates}");
-        var (dates, after) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
-        return new ExpiredPage(dates, after is null ? null : ContactDatesPhase + after);
+        var (dates, later) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
+        return new ExpiredPage(dates, later is null ? null : $"{ContactDatesPhase}:{later}");
+    }
+
+    private static (string Phase, string? Token) ParseContinuation(string? continuation)
+    {
+        if (continuation is null)
+        {
+            return (LedgerPhase + "0", null);
+        }
+
+        var colon = continuation.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (ContactDatesPhase, null) : (continuation[..colon], colon + 1 == continuation.Length ? null : continuation[(colon + 1)..]);
     }
 
     public async Task<RetentionDeletion> DeleteAsync(IReadOnlyList<ExpiredRow> rows, CancellationToken cancellationToken)
@@ -59,30 +76,10 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
         return new RetentionDeletion(deleted, kept);
     }
 
-    /// <summary>Settled, and ended before the cutoff of its channel (a RowKey prefix range), or of every other channel.</summary>
-    private static string LedgerFilter(RetentionCutoffs cutoffs)
-    {
-        var settled = TableClient.CreateQueryFilter($"(Status eq {nameof(NotificationStatus.Delivered)} or Status eq {nameof(NotificationStatus.Rejected)})");
-        var ended = new List<string>();
-        var outside = new List<string>();
-        foreach (var (channel, cutoff) in cutoffs.LedgerByChannel)
-        {
-            var (from, to) = ChannelRange(channel);
-            ended.Add(TableClient.CreateQueryFilter($"(RowKey ge {from} and RowKey lt {to} and UpdatedAt lt {cutoff})"));
-            outside.Add(TableClient.CreateQueryFilter($"(RowKey lt {from} or RowKey ge {to})"));
-        }
-
-        outside.Add(TableClient.CreateQueryFilter($"UpdatedAt lt {cutoffs.Ledger}"));
-        ended.Add("(" + string.Join(" and ", outside) + ")");
-        return $"{settled} and ({string.Join(" or ", ended)})";
-    }
-
-    /// <summary>RowKeys of a channel: its key, the separator '|', anything; '}' is the character after '|'.</summary>
-    private static (string From, string To) ChannelRange(string channel)
-    {
-        var key = TableKey.Encode(channel);
-        return (key + "|", key + "}");
-    }
+    /// <summary>The channel's partitions up to the cutoff's day, and of those the settled rows unchanged since the cutoff.</summary>
+    private static string LedgerFilter(string channel, DateTimeOffset cutoff) =>
+        $"{LedgerKeys.ExpiringBy(channel, cutoff)} and " +
+        TableClient.CreateQueryFilter($"(Status eq {nameof(NotificationStatus.Delivered)} or Status eq {nameof(NotificationStatus.Rejected)}) and UpdatedAt lt {cutoff}");
 
     private static ExpiredRow LedgerRow(TableEntity row)
     {

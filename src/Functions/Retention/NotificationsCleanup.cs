@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors.Storage;
+using Crm.Integration.Functions.Common;
 using Crm.Integration.Functions.TransactionalEmails;
 using Microsoft.Extensions.Options;
 
@@ -56,8 +57,7 @@ internal sealed class NotificationsCleanup(
         var settings = options.Value;
         var started = time.GetUtcNow();
         var cutoffs = new RetentionCutoffs(
-            started - settings.Processed,
-            new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { [TransactionalEmailHandler.Channel] = started - settings.Emails },
+            LedgerChannels.All.ToDictionary(channel => channel, channel => started - (channel == TransactionalEmailHandler.Channel ? settings.Emails : settings.Processed), StringComparer.Ordinal),
             started - settings.ContactDates);
         var kinds = new SortedDictionary<string, RetentionKindReport>(StringComparer.Ordinal);
         var pacer = new RetentionPacer(settings.RowsPerSecond, time);
@@ -97,7 +97,7 @@ internal sealed class NotificationsCleanup(
         var deleted = kinds.Values.Sum(k => k.Deleted);
         var seconds = (finished - started).TotalSeconds;
         return new RetentionReport(
-            dryRun, started, finished, cutoffs.Ledger, started - settings.Emails, cutoffs.ContactDates, kinds,
+            dryRun, started, finished, started - settings.Processed, started - settings.Emails, cutoffs.ContactDates, kinds,
             kinds.Values.Sum(k => k.Expired), deleted, seconds > 0 ? Math.Round(deleted / seconds, 1) : 0);
     }
 }

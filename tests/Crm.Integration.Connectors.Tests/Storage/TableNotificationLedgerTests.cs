@@ -316,22 +316,23 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     }
 
     [Fact]
-    public async Task OlderThan_IsTheRangeOfEarlierDaysPartitions_OfOneChannel()
+    public async Task ExpiringBy_IsTheRangeOfPartitionsUpToTheCutoffsDay_OfOneChannel()
     {
         var ledger = Ledger();
         await ledger.AdmitAsync(Receipt("old") with { ReceivedAt = ReceivedAt.AddDays(-8) }, CancellationToken.None);
         await ledger.AdmitAsync(Receipt("old-email") with { Channel = "email", ReceivedAt = ReceivedAt.AddDays(-8) }, CancellationToken.None);
+        await ledger.AdmitAsync(Receipt("cutoff-day") with { ReceivedAt = ReceivedAt.AddDays(-7).AddHours(1) }, CancellationToken.None);
         await ledger.AdmitAsync(Receipt("recent") with { ReceivedAt = ReceivedAt.AddDays(-6) }, CancellationToken.None);
         var table = new Azure.Data.Tables.TableClient(fixture.Stack.TableConnectionString, _table);
 
-        var filter = LedgerKeys.OlderThan("auth0", DateOnly.FromDateTime(ReceivedAt.AddDays(-7).UtcDateTime));
+        var filter = LedgerKeys.ExpiringBy("auth0", ReceivedAt.AddDays(-7));
         var old = new List<string>();
         await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(filter))
         {
             old.Add(row.GetString("SourceId"));
         }
 
-        Assert.Equal(["old"], old);
+        Assert.Equal(["cutoff-day", "old"], old.Order(StringComparer.Ordinal)); // the cutoff's own day: its rows may have ended before it
     }
 
     private INotificationLedger Ledger(string? connectionString = null, RequestCounter? requests = null)

@@ -6,8 +6,13 @@ namespace Crm.Integration.Connectors.Tests.Storage;
 public sealed class TableRetentionStoreTests(SharedStackFixture fixture)
 {
     private static RetentionCutoffs CutoffsAt(DateTimeOffset now, DateTimeOffset? contactDates = null) => new(
-        now - TimeSpan.FromDays(7),
-        new Dictionary<string, DateTimeOffset> { ["email"] = now - TimeSpan.FromDays(400) },
+        new Dictionary<string, DateTimeOffset>
+        {
+            ["auth0"] = now - TimeSpan.FromDays(7),
+            ["platform"] = now - TimeSpan.FromDays(7),
+            ["task-signup"] = now - TimeSpan.FromDays(7),
+            ["email"] = now - TimeSpan.FromDays(400),
+        },
         contactDates ?? DateTimeOffset.MinValue);
 
     [Fact]
@@ -47,6 +52,45 @@ public sealed class TableRetentionStoreTests(SharedStackFixture fixture)
 
         Assert.Equal(25, expired.Select(r => r.RowKey).Distinct().Count());
         Assert.Equal(25, expired.Count);
+    }
+
+    [Fact]
+    public async Task FindExpiredAsync_SmallPages_AcrossChannelsAndDays_EveryExpiredRowOnce_ThoseSettledSinceTheCutoffNot()
+    {
+        await using var tables = new RetentionTables(fixture);
+        var written = new List<string>();
+        foreach (var day in Enumerable.Range(0, 3))
+        {
+            foreach (var channel in new[] { "auth0", "task-signup" })
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    written.Add($"{channel}/d{day}-{i}");
+                    await tables.WriteAsync($"d{day}-{i}", channel, NotificationStatus.Delivered);
+                }
+            }
+
+            tables.Time.Advance(TimeSpan.FromDays(1));
+        }
+
+        var late = new NotificationReceipt("received-long-ago-settled-now", "auth0", "test", tables.Time.GetUtcNow() - TimeSpan.FromDays(3));
+        await tables.Ledger.AdmitAsync(late, CancellationToken.None);
+        tables.Time.Advance(TimeSpan.FromDays(8));
+        await tables.Ledger.RecordOutcomeAsync(late, new NotificationOutcome(NotificationStatus.Delivered), CancellationToken.None);
+
+        var expired = await tables.AllExpiredAsync(CutoffsAt(tables.Time.GetUtcNow()), pageSize: 4);
+
+        Assert.Equal(written.Order(StringComparer.Ordinal), expired.Select(r => $"{r.Kind}/{SourceIdOf(r.RowKey)}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task FindExpiredAsync_AChannelTheCutoffsDoNotName_IsNeverRead()
+    {
+        await using var tables = new RetentionTables(fixture);
+        await tables.WriteAsync("elsewhere", "some-other-channel", NotificationStatus.Delivered);
+        tables.Time.Advance(TimeSpan.FromDays(30));
+
+        Assert.Empty(await tables.AllExpiredAsync(CutoffsAt(tables.Time.GetUtcNow())));
     }
 
     [Fact]
