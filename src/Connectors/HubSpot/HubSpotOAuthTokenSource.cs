@@ -25,7 +25,11 @@ internal sealed class HubSpotOAuthTokenSource(
     private (string Token, DateTimeOffset RenewAt)? _cached;
     private (string RefreshToken, DateTimeOffset RetryAt, string Problem)? _refused;
 
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string? AuthorizationProblem => _refused?.Problem;
+
+    public Task AuthorizationChanged => Volatile.Read(ref _changed).Task;
 
     public async ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken)
     {
@@ -75,8 +79,14 @@ internal sealed class HubSpotOAuthTokenSource(
             var problem = $"HubSpot refused the OAuth refresh token ({error.Status} {error.Category ?? "no category"}: {error.Message}). " +
                 $"The app must be re-authorised and the new refresh token stored as secret '{SecretNames.HubSpotRefreshToken}'; " +
                 "until then no HubSpot call is made.";
+            var wasRefused = _refused is not null;
             _refused = (refreshToken, time.GetUtcNow() + options.Value.ReauthorizationRetryInterval, problem);
             _cached = null;
+            if (!wasRefused)
+            {
+                Changed();
+            }
+
             Log.ReauthorizationRequired(logger, error.Status, error.Category, error.CorrelationId);
             throw new HubSpotAuthorizationException(problem);
         }
@@ -100,6 +110,7 @@ internal sealed class HubSpotOAuthTokenSource(
         {
             Log.Reauthorized(logger);
             _refused = null;
+            Changed();
         }
 
         return accessToken;
@@ -108,6 +119,8 @@ internal sealed class HubSpotOAuthTokenSource(
             await (reread ? secrets.RefreshAsync(name, cancellationToken) : secrets.GetAsync(name, cancellationToken)).ConfigureAwait(false)
             ?? throw new HubSpotAuthorizationException($"Secret '{name}' is not set; HubSpot OAuth needs it.");
     }
+
+    private void Changed() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
 internal sealed record OAuthTokenResponse(

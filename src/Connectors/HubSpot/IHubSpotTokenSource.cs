@@ -11,6 +11,12 @@ public interface IHubSpotTokenSource
 
     /// <summary>Why the hub cannot call HubSpot until someone acts (e.g. a refused refresh token), or null.</summary>
     string? AuthorizationProblem { get; }
+
+    /// <summary>
+    /// Completes when <see cref="AuthorizationProblem"/> next appears or clears. Take it before reading the problem,
+    /// so that a change in between is not missed: who reacts to the problem waits on this instead of polling.
+    /// </summary>
+    Task AuthorizationChanged { get; }
 }
 
 /// <summary>HubSpot will not issue tokens to the hub until the app is re-authorised; retrying now is pointless.</summary>

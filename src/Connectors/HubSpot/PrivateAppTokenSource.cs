@@ -8,7 +8,12 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// </summary>
 internal sealed class PrivateAppTokenSource(ISecretStore secrets) : IHubSpotTokenSource
 {
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     public string? AuthorizationProblem => null;
+
+    /// <summary>A private-app token has no authorisation to lose: a refused one is read again, not waited out.</summary>
+    public Task AuthorizationChanged => Never;
 
     public async ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken) =>
         await (afterRejection

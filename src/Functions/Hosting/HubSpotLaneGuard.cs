@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors.HubSpot;
 using Crm.Integration.Connectors.ServiceBus;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Functions.Hosting;
 
@@ -7,17 +8,19 @@ namespace Crm.Integration.Functions.Hosting;
 /// Stops the queue triggers while HubSpot will not issue tokens (a refused OAuth refresh token) and starts them again
 /// once it does. Every queued event needs HubSpot: one received meanwhile could only be abandoned, again and again,
 /// until its delivery count sent it to the dead-letter queue. The webhook goes on: Auth0's events wait on the queue.
+/// It polls nothing: it waits for the token source to say the problem appeared or cleared, and while the lane is
+/// stopped asks for a token once every <see cref="HubSpotOptions.ReauthorizationRetryInterval"/> (the token source
+/// would not ask HubSpot sooner; each try reads the refresh token again, so a new one stored is found then).
 /// </summary>
-internal sealed class HubSpotLaneGuard(IHubSpotTokenSource tokens, ReceiveGate gate, TimeProvider time, ILogger<HubSpotLaneGuard> logger)
+internal sealed class HubSpotLaneGuard(
+    IHubSpotTokenSource tokens, ReceiveGate gate, IOptions<HubSpotOptions> options, TimeProvider time, ILogger<HubSpotLaneGuard> logger)
     : BackgroundService
 {
-    // Often: until the gate closes, every message received is tried and abandoned, spending one of its deliveries.
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(200);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var changed = tokens.AuthorizationChanged;
             if (tokens.AuthorizationProblem is { } problem)
             {
                 if (gate.IsOpen)
@@ -26,19 +29,25 @@ internal sealed class HubSpotLaneGuard(IHubSpotTokenSource tokens, ReceiveGate g
                     Log.HubSpotLaneStopped(logger, problem);
                 }
 
-                await TryAuthorizeAsync(stoppingToken).ConfigureAwait(false);
+                var retry = Task.Delay(options.Value.ReauthorizationRetryInterval, time, stoppingToken);
+                if (await Task.WhenAny(changed, retry).ConfigureAwait(false) == retry && !retry.IsCanceled)
+                {
+                    await TryAuthorizeAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
-            else if (!gate.IsOpen)
+            else
             {
-                gate.Open();
-                Log.HubSpotLaneResumed(logger);
-            }
+                if (!gate.IsOpen)
+                {
+                    gate.Open();
+                    Log.HubSpotLaneResumed(logger);
+                }
 
-            await Task.Delay(CheckEvery, time, stoppingToken).ConfigureAwait(false);
+                await changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>The token source asks HubSpot again only when its retry interval passed or the secret holds a new refresh token.</summary>
     private async Task TryAuthorizeAsync(CancellationToken stoppingToken)
     {
         try

@@ -202,6 +202,8 @@ public sealed class HubSpotContactsClientTests : IDisposable
 
         public string? AuthorizationProblem => null;
 
+        public Task AuthorizationChanged => new TaskCompletionSource().Task;
+
         public ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken)
         {
             if (afterRejection)
