@@ -10,7 +10,8 @@ namespace Crm.Integration.Connectors.Storage;
 /// partition range (<see cref="LedgerKeys.OlderThan"/>) could bound the scan; this store does not use it yet: each scan is one filtered query over the whole table —
 /// storage reads every row, only the expired ones (four columns) travel. Channels are told apart by RowKey prefix
 /// inside the filter. Every row is a partition of its own, so deletes are single operations, several in flight.
-/// Contact dates: a filtered scan on <c>Timestamp</c> (the last write).
+/// Contact dates: a filtered scan on <c>Timestamp</c> (the last write). HubSpot usage rows: the partition range of the
+/// days before the cutoff's (<see cref="HubSpotUsageKeys.OlderThan"/>), deleted a day's partition 100 rows at a time.
 /// </summary>
 internal sealed class TableRetentionStore(TableServiceClient service, IOptions<StorageOptions> options) : IRetentionStore
 {
@@ -18,11 +19,14 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
     private const int DeletesInFlight = 8;
     private const string LedgerPhase = "L";
     private const string ContactDatesPhase = "C";
+    private const string UsagePhase = "U";
     private static readonly string[] LedgerColumns = ["PartitionKey", "RowKey", nameof(NotificationEntity.UpdatedAt)];
     private static readonly string[] ContactDateColumns = ["PartitionKey", "RowKey", "Timestamp"];
+    private static readonly string[] UsageColumns = ["PartitionKey", "RowKey", "Timestamp"];
 
     private readonly LazyTable _ledger = new(service, options.Value.NotificationsTable);
     private readonly LazyTable _contactDates = new(service, options.Value.ContactDatesTable);
+    private readonly LazyTable _operations = new(service, options.Value.OperationsTable);
 
     public async Task<ExpiredPage> FindExpiredAsync(RetentionCutoffs cutoffs, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
@@ -35,20 +39,32 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
             return new ExpiredPage(rows, next is null ? ContactDatesPhase : LedgerPhase + next);
         }
 
-        var filter = TableClient.CreateQueryFilter($"Timestamp lt {cutoffs.ContactDates}");
-        var (dates, after) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
-        return new ExpiredPage(dates, after is null ? null : ContactDatesPhase + after);
+        if (phase == ContactDatesPhase)
+        {
+            var filter = TableClient.CreateQueryFilter($"Timestamp lt {cutoffs.ContactDates}");
+            var (dates, after) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
+            return new ExpiredPage(dates, after is not null ? ContactDatesPhase + after : cutoffs.HubSpotUsage is null ? null : UsagePhase);
+        }
+
+        if (cutoffs.HubSpotUsage is not { } usageCutoff)
+        {
+            return new ExpiredPage([], null);
+        }
+
+        var usageFilter = HubSpotUsageKeys.OlderThan(DateOnly.FromDateTime(usageCutoff.UtcDateTime));
+        var (usage, afterUsage) = await PageAsync(_operations, usageFilter, UsageColumns, pageSize, token, UsageRow, cancellationToken).ConfigureAwait(false);
+        return new ExpiredPage(usage, afterUsage is null ? null : UsagePhase + afterUsage);
     }
 
     public async Task<RetentionDeletion> DeleteAsync(IReadOnlyList<ExpiredRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var chunks = rows.GroupBy(r => (r.Kind == RetentionKinds.ContactDates, r.PartitionKey)).SelectMany(g => g.Chunk(MaxTransactionSize)).ToList();
+        var chunks = rows.GroupBy(r => (TableOf(r.Kind), r.PartitionKey)).SelectMany(g => g.Chunk(MaxTransactionSize)).ToList();
         var deleted = 0;
         var kept = 0;
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = DeletesInFlight, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            var lazy = chunk[0].Kind == RetentionKinds.ContactDates ? _contactDates : _ledger;
+            var lazy = TableOf(chunk[0].Kind);
             var table = await lazy.GetAsync(ct).ConfigureAwait(false);
             var (d, k) = chunk.Length > 1 && await TryTransactionAsync(table, lazy, chunk, ct).ConfigureAwait(false)
                 ? (chunk.Length, 0)
@@ -89,6 +105,16 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
         var channel = TableKey.Decode(row.RowKey[..Math.Max(0, row.RowKey.IndexOf('|', StringComparison.Ordinal))]); // LedgerKeys.RowKeyOf
         return new ExpiredRow(channel, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.GetDateTimeOffset(nameof(NotificationEntity.UpdatedAt)) ?? DateTimeOffset.MinValue);
     }
+
+    private LazyTable TableOf(string kind) => kind switch
+    {
+        RetentionKinds.ContactDates => _contactDates,
+        RetentionKinds.HubSpotUsage => _operations,
+        _ => _ledger,
+    };
+
+    private static ExpiredRow UsageRow(TableEntity row) =>
+        new(RetentionKinds.HubSpotUsage, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.Timestamp ?? DateTimeOffset.MinValue);
 
     private static ExpiredRow ContactDateRow(TableEntity row) =>
         new(RetentionKinds.ContactDates, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.Timestamp ?? DateTimeOffset.MinValue);

@@ -79,7 +79,8 @@ internal static class OperationsApi
         }
     }
 
-    private static async ValueTask<object?> StorageProblemsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Storage trouble as a 503 problem; shared with the summaries API.</summary>
+    internal static async ValueTask<object?> StorageProblemsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

@@ -58,7 +58,8 @@ internal sealed class NotificationsCleanup(
         var cutoffs = new RetentionCutoffs(
             started - settings.Processed,
             new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { [TransactionalEmailHandler.Channel] = started - settings.Emails },
-            started - settings.ContactDates);
+            started - settings.ContactDates,
+            HubSpotUsage: started - settings.Processed); // usage rows serve the summaries of days whose ledger rows are still there
         var kinds = new SortedDictionary<string, RetentionKindReport>(StringComparer.Ordinal);
         var pacer = new RetentionPacer(settings.RowsPerSecond, time);
         var renewed = time.GetTimestamp();

@@ -1,5 +1,6 @@
 using Crm.Integration.Connectors;
 using Crm.Integration.Functions.Operations;
+using Crm.Integration.Functions.Summaries;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -80,6 +81,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.UseAuthorization();
         app.MapTemplatesAdminApi();
         app.MapOperationsApi();
+        app.MapSummariesApi();
         return app;
     }
 }
