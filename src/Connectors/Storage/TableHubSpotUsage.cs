@@ -26,7 +26,7 @@ internal sealed class TableHubSpotUsage(TableServiceClient service, IOptions<Sto
 
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var filter = $"({HubSpotUsageKeys.OnDays(DateOnly.FromDateTime(since.UtcDateTime), DateOnly.FromDateTime(until.UtcDateTime))}) and "
-            + TableClient.CreateQueryFilter($"({MinuteColumn} ge {since.ToUniversalTime()} and {MinuteColumn} lt {until.ToUniversalTime()})");
+            + TableClient.CreateQueryFilter($"(Minute ge {since.ToUniversalTime()} and Minute lt {until.ToUniversalTime()})"); // names as text: an argument would be quoted
         var sums = new SortedDictionary<DateTimeOffset, (long Calls, long Throttled)>();
         try
         {
