@@ -59,6 +59,6 @@ public sealed class HubSpotOptions
     /// How often each replica writes its per-minute usage (calls, 429s) to storage, the running minute included: the
     /// usage chart lags at most this much.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(20);
 }
