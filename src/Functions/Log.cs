@@ -98,4 +98,22 @@ internal static partial class Log
 
     [LoggerMessage(2611, LogLevel.Warning, "No secret PersonFingerprintKey: ledger rows carry no person fingerprint, and an erasure cannot find them")]
     public static partial void NoPersonFingerprintKey(ILogger logger);
+
+    [LoggerMessage(2620, LogLevel.Information, "DailySummary next runs at {Occurrence:O}")]
+    public static partial void SummaryScheduled(ILogger logger, DateTimeOffset occurrence);
+
+    [LoggerMessage(2621, LogLevel.Information, "DailySummary not run here (occurrence {Occurrence:O}): another replica holds the lease or ran it")]
+    public static partial void SummarySkipped(ILogger logger, DateTimeOffset occurrence);
+
+    [LoggerMessage(2622, LogLevel.Error, "DailySummary of occurrence {Occurrence:O} failed; compute the day on demand, or the next occurrence runs as usual")]
+    public static partial void SummaryFailed(ILogger logger, DateTimeOffset occurrence, Exception exception);
+
+    /// <summary>The day in one line of counts, for log search and alerts; no ids, no reasons' text, no personal data.</summary>
+    [LoggerMessage(2623, LogLevel.Information,
+        "Daily summary {Date} (complete {Complete}): {Events} events, {Delivered} delivered, {Rejected} rejected, {Failed} failed, {InFlight} in flight; "
+        + "{Emails} emails; {TopRejected} rejections in the top reasons; time to HubSpot over {Timed} rows p50 {P50Ms} ms, p95 {P95Ms} ms; "
+        + "HubSpot {Calls} calls, {Throttled} throttled, {BudgetUsed} of the daily limit")]
+    public static partial void DailySummary(
+        ILogger logger, string date, bool complete, long events, long delivered, long rejected, long failed, long inFlight,
+        long emails, long topRejected, long timed, long? p50Ms, long? p95Ms, long calls, long throttled, double budgetUsed);
 }

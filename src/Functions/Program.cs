@@ -12,6 +12,7 @@ using Crm.Integration.Functions.Health;
 using Crm.Integration.Functions.Hosting;
 using Crm.Integration.Functions.Operations;
 using Crm.Integration.Functions.PlatformEvents;
+using Crm.Integration.Functions.Summaries;
 using Crm.Integration.Functions.TemplatesAdmin;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,7 @@ builder.Services.AddPlatformEvents(builder.Configuration);
 builder.Services.AddExecution();
 builder.Services.AddTemplatesAdmin(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
+builder.Services.AddSummaries(builder.Configuration);
 builder.Services.AddHostedService<HubSpotLaneGuard>();
 
 var app = builder.Build();

@@ -87,6 +87,8 @@ public sealed class HubFixture : IAsyncLifetime, ILogStreamHub
         // The on-demand run is tested; the daily trigger (its schedule and lease) is tested on a fake clock.
         settings["AzureWebJobs:NotificationsCleanup:Disabled"] = "true";
         settings["Retention:RowsPerSecond"] = "10000";
+        settings["AzureWebJobs:DailySummary:Disabled"] = "true"; // likewise: the summary's timer runs on a fake clock in its own test
+        settings["HubSpot:UsageFlushInterval"] = "00:00:00.500"; // usage rows within a test's patience
 
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();

@@ -5,9 +5,10 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// <summary>
 /// Counts every attempt that reaches the network (<c>crm.hubspot.calls</c> by endpoint and status, 0 for no answer) and
 /// every 429 by the policy its body names (<c>crm.hubspot.throttled</c>). Innermost of the HubSpot handlers, so that a
-/// call the budget answered itself (the daily cap spent) is not counted as one HubSpot received.
+/// call the budget answered itself (the daily cap spent) is not counted as one HubSpot received. The same counts go, per
+/// minute, into <see cref="HubSpotUsageCounter"/> (memory only: the call never waits on storage).
 /// </summary>
-internal sealed class HubSpotCallMetricsHandler(HubMetrics metrics) : DelegatingHandler
+internal sealed class HubSpotCallMetricsHandler(HubMetrics metrics, HubSpotUsageCounter usage) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -20,11 +21,13 @@ internal sealed class HubSpotCallMetricsHandler(HubMetrics metrics) : Delegating
         catch
         {
             metrics.HubSpotCall(endpoint, 0);
+            usage.Count(0);
             throw;
         }
 
         var status = (int)response.StatusCode;
         metrics.HubSpotCall(endpoint, status);
+        usage.Count(status);
         if (status == 429)
         {
             metrics.Throttled(await HubSpotResponses.PolicyNameAsync(response, cancellationToken).ConfigureAwait(false));

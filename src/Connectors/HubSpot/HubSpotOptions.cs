@@ -54,4 +54,11 @@ public sealed class HubSpotOptions
     /// <summary>First retry delay; doubles with jitter, unless HubSpot says how long to wait.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often each replica writes its per-minute usage (calls, 429s) to storage, the running minute included: the
+    /// usage chart lags at most this much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -59,6 +59,9 @@ public static class HubSpotServiceCollectionExtensions
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();
         services.AddTransient<HubSpotCallMetricsHandler>();
+        // Usage per minute, persisted (Operations table) by the flusher; the storage side is AddTableStorage's IHubSpotUsage.
+        services.TryAddSingleton<HubSpotUsageCounter>();
+        services.AddHostedService<HubSpotUsageFlusher>();
 
         AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
         AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);

@@ -47,4 +47,13 @@ internal static partial class Log
 
     [LoggerMessage(1343, LogLevel.Warning, "HubSpot GDPR delete failed with {Status} ({Category}, correlation id {CorrelationId})")]
     public static partial void GdprDeleteFailed(ILogger logger, int status, Untrusted category, Untrusted correlationId);
+
+    [LoggerMessage(1350, LogLevel.Warning, "HubSpot usage of {Minutes} minutes not written; kept in memory for the next round: {Reason}")]
+    public static partial void UsageNotWritten(ILogger logger, int minutes, Untrusted reason);
+
+    [LoggerMessage(1351, LogLevel.Information, "HubSpot usage written again ({Minutes} minutes kept through the outage)")]
+    public static partial void UsageWrittenAgain(ILogger logger, int minutes);
+
+    [LoggerMessage(1352, LogLevel.Error, "HubSpot usage of the {Minutes} oldest minutes dropped: storage was not reachable for longer than this replica keeps counts")]
+    public static partial void UsageMinutesDropped(ILogger logger, int minutes);
 }

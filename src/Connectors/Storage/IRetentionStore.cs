@@ -4,9 +4,11 @@ namespace Crm.Integration.Connectors.Storage;
 /// Where each kind of row expires. Ledger rows expire once settled (delivered or rejected) and unchanged since their
 /// channel's cutoff in <see cref="LedgerByChannel"/>, which names every channel to clean (a channel it does not name is
 /// never read: each is a partition range of its own); rows still in flight or failing never expire. Contact-date rows
-/// expire when unwritten since <see cref="ContactDates"/>.
+/// expire when unwritten since <see cref="ContactDates"/>. HubSpot usage rows of UTC days that ended before
+/// <see cref="HubSpotUsage"/> expire (none when it is null).
 /// </summary>
-public sealed record RetentionCutoffs(IReadOnlyDictionary<string, DateTimeOffset> LedgerByChannel, DateTimeOffset ContactDates);
+public sealed record RetentionCutoffs(
+    IReadOnlyDictionary<string, DateTimeOffset> LedgerByChannel, DateTimeOffset ContactDates, DateTimeOffset? HubSpotUsage = null);
 
 /// <summary>
 /// One expired row. <see cref="Kind"/> is the ledger channel (<c>auth0</c>, <c>email</c>, …) or
@@ -25,6 +27,9 @@ public sealed record RetentionDeletion(int Deleted, int Kept);
 public static class RetentionKinds
 {
     public const string ContactDates = "contact-dates";
+
+    /// <summary>Per-minute HubSpot usage rows (<see cref="HubSpotUsageKeys"/>).</summary>
+    public const string HubSpotUsage = "hubspot-usage";
 }
 
 /// <summary>

@@ -49,6 +49,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPersonRecords, TablePersonRecords>();
         services.AddSingleton<IJobLeases, TableJobLeases>();
         services.AddSingleton<IOperationsAudit, TableOperationsAudit>();
+        services.AddSingleton<IHubSpotUsage, TableHubSpotUsage>();
+        services.AddSingleton<IDailySummaries, TableDailySummaries>();
         services.AddSingleton<IReplicaRegister, TableReplicaRegister>();
         services.AddSingleton<TableEmailTemplates>();
         services.AddSingleton<IEmailTemplates>(provider => provider.GetRequiredService<TableEmailTemplates>());

@@ -12,6 +12,8 @@ namespace Crm.Integration.Connectors.Storage;
 /// unchanged since the cutoff (four columns travel). Rows kept are never read. Deletes go in entity-group
 /// transactions of up to 100 per partition, several in flight. Contact dates: a filtered scan on <c>Timestamp</c>
 /// (the last write; that table is keyed by person, and small).
+/// HubSpot usage rows: the partition range of the days before the cutoff's (<see cref="HubSpotUsageKeys.OlderThan"/>),
+/// deleted a day's partition 100 rows at a time.
 /// </summary>
 internal sealed class TableRetentionStore(TableServiceClient service, IOptions<StorageOptions> options) : IRetentionStore
 {
@@ -19,31 +21,51 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
     private const int DeletesInFlight = 8;
     private const string LedgerPhase = "L";
     private const string ContactDatesPhase = "C";
+    private const string UsagePhase = "U";
     private static readonly string[] LedgerColumns = ["PartitionKey", "RowKey", nameof(NotificationEntity.UpdatedAt)];
     private static readonly string[] ContactDateColumns = ["PartitionKey", "RowKey", "Timestamp"];
+    private static readonly string[] UsageColumns = ["PartitionKey", "RowKey", "Timestamp"];
 
     private readonly LazyTable _ledger = new(service, options.Value.NotificationsTable);
     private readonly LazyTable _contactDates = new(service, options.Value.ContactDatesTable);
+    private readonly LazyTable _operations = new(service, options.Value.OperationsTable);
 
     public async Task<ExpiredPage> FindExpiredAsync(RetentionCutoffs cutoffs, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cutoffs);
-        // The continuation names the phase — L{index of the channel} or C (contact dates) — then storage's own token.
+        // The continuation names the phase — L{index of the channel}, C (contact dates) or U (usage) — then ':' and
+        // storage's own token; a ledger phase past the last channel is the contact dates'.
         var channels = cutoffs.LedgerByChannel.Keys.Order(StringComparer.Ordinal).ToList();
         var (phase, token) = ParseContinuation(continuation);
-        if (phase != ContactDatesPhase && int.TryParse(phase.AsSpan(LedgerPhase.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < channels.Count)
+        if (phase.StartsWith(LedgerPhase, StringComparison.Ordinal))
         {
-            var channel = channels[index];
-            var (rows, next) = await PageAsync(_ledger, LedgerFilter(channel, cutoffs.LedgerByChannel[channel]), LedgerColumns, pageSize, token, LedgerRow, cancellationToken).ConfigureAwait(false);
-            var after = next is not null ? $"{LedgerPhase}{index}:{next}"
-                : index + 1 < channels.Count ? $"{LedgerPhase}{index + 1}:"
-                : ContactDatesPhase + ":";
-            return new ExpiredPage(rows, after);
+            if (!int.TryParse(phase.AsSpan(LedgerPhase.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= channels.Count)
+            {
+                (phase, token) = (ContactDatesPhase, null);
+            }
+            else
+            {
+                var channel = channels[index];
+                var (rows, next) = await PageAsync(_ledger, LedgerFilter(channel, cutoffs.LedgerByChannel[channel]), LedgerColumns, pageSize, token, LedgerRow, cancellationToken).ConfigureAwait(false);
+                return new ExpiredPage(rows, next is not null ? $"{LedgerPhase}{index}:{next}" : $"{LedgerPhase}{index + 1}:");
+            }
         }
 
-        var filter = TableClient.CreateQueryFilter($"Timestamp lt {cutoffs.ContactDates}");
-        var (dates, later) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
-        return new ExpiredPage(dates, later is null ? null : $"{ContactDatesPhase}:{later}");
+        if (phase == ContactDatesPhase)
+        {
+            var filter = TableClient.CreateQueryFilter($"Timestamp lt {cutoffs.ContactDates}");
+            var (dates, later) = await PageAsync(_contactDates, filter, ContactDateColumns, pageSize, token, ContactDateRow, cancellationToken).ConfigureAwait(false);
+            return new ExpiredPage(dates, later is not null ? $"{ContactDatesPhase}:{later}" : cutoffs.HubSpotUsage is null ? null : UsagePhase + ":");
+        }
+
+        if (cutoffs.HubSpotUsage is not { } usageCutoff)
+        {
+            return new ExpiredPage([], null);
+        }
+
+        var usageFilter = HubSpotUsageKeys.OlderThan(DateOnly.FromDateTime(usageCutoff.UtcDateTime));
+        var (usage, afterUsage) = await PageAsync(_operations, usageFilter, UsageColumns, pageSize, token, UsageRow, cancellationToken).ConfigureAwait(false);
+        return new ExpiredPage(usage, afterUsage is null ? null : $"{UsagePhase}:{afterUsage}");
     }
 
     private static (string Phase, string? Token) ParseContinuation(string? continuation)
@@ -60,12 +82,12 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
     public async Task<RetentionDeletion> DeleteAsync(IReadOnlyList<ExpiredRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var chunks = rows.GroupBy(r => (r.Kind == RetentionKinds.ContactDates, r.PartitionKey)).SelectMany(g => g.Chunk(MaxTransactionSize)).ToList();
+        var chunks = rows.GroupBy(r => (TableOf(r.Kind), r.PartitionKey)).SelectMany(g => g.Chunk(MaxTransactionSize)).ToList();
         var deleted = 0;
         var kept = 0;
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = DeletesInFlight, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            var lazy = chunk[0].Kind == RetentionKinds.ContactDates ? _contactDates : _ledger;
+            var lazy = TableOf(chunk[0].Kind);
             var table = await lazy.GetAsync(ct).ConfigureAwait(false);
             var (d, k) = chunk.Length > 1 && await TryTransactionAsync(table, lazy, chunk, ct).ConfigureAwait(false)
                 ? (chunk.Length, 0)
@@ -86,6 +108,16 @@ internal sealed class TableRetentionStore(TableServiceClient service, IOptions<S
         var channel = TableKey.Decode(row.RowKey[..Math.Max(0, row.RowKey.IndexOf('|', StringComparison.Ordinal))]); // LedgerKeys.RowKeyOf
         return new ExpiredRow(channel, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.GetDateTimeOffset(nameof(NotificationEntity.UpdatedAt)) ?? DateTimeOffset.MinValue);
     }
+
+    private LazyTable TableOf(string kind) => kind switch
+    {
+        RetentionKinds.ContactDates => _contactDates,
+        RetentionKinds.HubSpotUsage => _operations,
+        _ => _ledger,
+    };
+
+    private static ExpiredRow UsageRow(TableEntity row) =>
+        new(RetentionKinds.HubSpotUsage, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.Timestamp ?? DateTimeOffset.MinValue);
 
     private static ExpiredRow ContactDateRow(TableEntity row) =>
         new(RetentionKinds.ContactDates, row.PartitionKey, row.RowKey, row.ETag.ToString(), row.Timestamp ?? DateTimeOffset.MinValue);

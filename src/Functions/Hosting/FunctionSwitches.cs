@@ -11,8 +11,9 @@ internal static class FunctionSwitches
     public const string Auth0Events = "Auth0Events";
     public const string PlatformEvents = "PlatformEvents";
     public const string NotificationsCleanup = "NotificationsCleanup";
+    public const string DailySummary = "DailySummary";
 
-    private static readonly string[] All = [Auth0LogStream, Auth0Events, PlatformEvents, NotificationsCleanup];
+    private static readonly string[] All = [Auth0LogStream, Auth0Events, PlatformEvents, NotificationsCleanup, DailySummary];
 
     public static bool IsDisabled(IConfiguration configuration, string function) =>
         configuration.GetValue<bool>($"AzureWebJobs:{function}:Disabled");

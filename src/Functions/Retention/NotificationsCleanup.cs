@@ -58,7 +58,8 @@ internal sealed class NotificationsCleanup(
         var started = time.GetUtcNow();
         var cutoffs = new RetentionCutoffs(
             LedgerChannels.All.ToDictionary(channel => channel, channel => started - (channel == TransactionalEmailHandler.Channel ? settings.Emails : settings.Processed), StringComparer.Ordinal),
-            started - settings.ContactDates);
+            started - settings.ContactDates,
+            HubSpotUsage: started - settings.Processed); // usage rows serve the summaries of days whose ledger rows are still there
         var kinds = new SortedDictionary<string, RetentionKindReport>(StringComparer.Ordinal);
         var pacer = new RetentionPacer(settings.RowsPerSecond, time);
         var renewed = time.GetTimestamp();

@@ -1,6 +1,7 @@
 using Crm.Integration.Connectors;
 using Crm.Integration.Functions.Deliveries;
 using Crm.Integration.Functions.Operations;
+using Crm.Integration.Functions.Summaries;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -82,6 +83,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.MapTemplatesAdminApi();
         app.MapOperationsApi();
         app.MapDeliveryApi();
+        app.MapSummariesApi();
         return app;
     }
 }

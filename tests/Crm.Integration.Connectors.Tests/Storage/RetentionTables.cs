@@ -58,6 +58,8 @@ internal sealed class RetentionTables : IAsyncDisposable
 
     public IOperationsAudit Audit => _provider.GetRequiredService<IOperationsAudit>();
 
+    public IHubSpotUsage Usage => _provider.GetRequiredService<IHubSpotUsage>();
+
     public Azure.Data.Tables.TableClient Table(string name) => _provider.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(name);
 
     /// <summary>A row admitted now and settled (or not) with <paramref name="status"/> now.</summary>

@@ -146,6 +146,28 @@ public sealed class TableRetentionStoreTests(SharedStackFixture fixture)
         Assert.Empty(before);
     }
 
+    [Fact]
+    public async Task HubSpotUsage_DaysBeforeTheCutoffsDay_FoundAndDeleted_LaterDaysKept_NoneWithoutACutoff()
+    {
+        await using var tables = new RetentionTables(fixture);
+        var now = tables.Time.GetUtcNow(); // 2026-06-01 03:00
+        var old = new DateTimeOffset(2026, 5, 24, 23, 59, 0, TimeSpan.Zero);
+        var kept = new DateTimeOffset(2026, 5, 25, 0, 0, 0, TimeSpan.Zero);
+        await tables.Usage.WriteAsync("replica-a", [new(old, 5, 1), new(old.AddMinutes(-1), 2, 0), new(kept, 7, 0)], CancellationToken.None);
+        await tables.Usage.WriteAsync("replica-b", [new(old, 1, 0)], CancellationToken.None);
+        var cutoffs = CutoffsAt(now) with { HubSpotUsage = now - TimeSpan.FromDays(7) }; // 2026-05-25 03:00: days before the 25th
+
+        var without = await tables.AllExpiredAsync(CutoffsAt(now));
+        var expired = await tables.AllExpiredAsync(cutoffs, pageSize: 2);
+        var deleted = await tables.Retention.DeleteAsync(expired, CancellationToken.None);
+        var left = await tables.Usage.ReadAsync(old.AddDays(-1), kept.AddDays(1), CancellationToken.None);
+
+        Assert.DoesNotContain(without, r => r.Kind == RetentionKinds.HubSpotUsage);
+        Assert.Equal((3, RetentionKinds.HubSpotUsage), (expired.Count, expired.Select(r => r.Kind).Distinct().Single()));
+        Assert.Equal(new RetentionDeletion(3, 0), deleted);
+        Assert.Equal([new Crm.Integration.Connectors.HubSpot.HubSpotUsageMinute(kept, 7, 0)], left);
+    }
+
     /// <summary>The source id in a ledger RowKey (<c>{channel}|{id}</c>, LedgerKeys.RowKeyOf), for the short plain ids of these tests.</summary>
     private static string SourceIdOf(string rowKey) => rowKey[(rowKey.IndexOf('|', StringComparison.Ordinal) + 1)..];
 
