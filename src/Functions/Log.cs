@@ -98,4 +98,7 @@ internal static partial class Log
 
     [LoggerMessage(2611, LogLevel.Warning, "No secret PersonFingerprintKey: ledger rows carry no person fingerprint, and an erasure cannot find them")]
     public static partial void NoPersonFingerprintKey(ILogger logger);
+
+    [LoggerMessage(2620, LogLevel.Warning, "Dead letters replayed by admin {AdminSubject} (dry run {DryRun}): {Matched} matched, {Replayed} replayed; stopped early: {Failure}")]
+    public static partial void DeadLettersReplayed(ILogger logger, Untrusted adminSubject, bool dryRun, int matched, int replayed, Untrusted failure);
 }

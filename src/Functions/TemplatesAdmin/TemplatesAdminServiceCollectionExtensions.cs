@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors;
+using Crm.Integration.Functions.DeadLetters;
 using Crm.Integration.Functions.Operations;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -80,6 +81,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.UseAuthorization();
         app.MapTemplatesAdminApi();
         app.MapOperationsApi();
+        app.MapDeadLettersApi();
         return app;
     }
 }
