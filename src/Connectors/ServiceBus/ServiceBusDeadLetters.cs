@@ -45,9 +45,11 @@ internal sealed class ServiceBusDeadLetters(ServiceBusClient client, IOptions<Se
         try
         {
             var matched = new List<DeadLetter>();
+            IReadOnlyList<DeadLetter> letters;
             try
             {
-                foreach (var letter in await PeekFromAsync(receiver, entity, after: null, IDeadLetters.MaxScanned, cancellationToken).ConfigureAwait(false))
+                letters = await PeekFromAsync(receiver, entity, after: null, IDeadLetters.MaxScanned, cancellationToken).ConfigureAwait(false);
+                foreach (var letter in letters)
                 {
                     if (await filter(letter, cancellationToken).ConfigureAwait(false))
                     {
@@ -65,18 +67,33 @@ internal sealed class ServiceBusDeadLetters(ServiceBusClient client, IOptions<Se
                 return new DeadLetterReplay(matched, []);
             }
 
-            return await MoveAsync(receiver, entity, matched, held, replayedAt, cancellationToken).ConfigureAwait(false);
+            // Exactly as many as stand up to the last chosen one: no credit is left over to bring back what is given back.
+            var last = matched.Max(m => m.Position);
+            return await MoveAsync(receiver, entity, matched, letters.Count(l => l.Position <= last), held, replayedAt, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await GiveBackAsync(receiver, held).ConfigureAwait(false);
+            await CloseAsync(receiver, entity).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A receiver that does not close cleanly after the work is done must not turn a done replay into an error.</summary>
+    private async Task CloseAsync(ServiceBusReceiver receiver, string entity)
+    {
+        try
+        {
             await receiver.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ServiceBusFailures.IsFromServiceBus(ex))
+        {
+            Log.ReceiverFailed(logger, entity, $"closing the dead-letter receiver: {ex.Message}");
         }
     }
 
     /// <summary>Receives up to the last chosen message: each chosen one sent, then completed; the others held to give back.</summary>
     private async Task<DeadLetterReplay> MoveAsync(
-        ServiceBusReceiver receiver, string entity, List<DeadLetter> matched, List<ServiceBusReceivedMessage> held, DateTimeOffset replayedAt, CancellationToken cancellationToken)
+        ServiceBusReceiver receiver, string entity, List<DeadLetter> matched, int expected, List<ServiceBusReceivedMessage> held, DateTimeOffset replayedAt, CancellationToken cancellationToken)
     {
         var replayed = new List<string?>();
         await using var sender = client.CreateSender(ServiceBusAddress.Parse(_options.AddressOf(entity)).Entity);
@@ -85,9 +102,9 @@ internal sealed class ServiceBusDeadLetters(ServiceBusClient client, IOptions<Se
         var received = 0;
         try
         {
-            while (chosen.Count > 0 && received < IDeadLetters.MaxScanned)
+            while (chosen.Count > 0 && received < expected)
             {
-                var batch = await receiver.ReceiveMessagesAsync(PeekBatch, ReceiveWait, cancellationToken).ConfigureAwait(false);
+                var batch = await receiver.ReceiveMessagesAsync(Math.Min(PeekBatch, expected - received), ReceiveWait, cancellationToken).ConfigureAwait(false);
                 if (batch.Count == 0)
                 {
                     break; // the rest went meanwhile (another operator replayed them)
