@@ -23,17 +23,16 @@ internal sealed class DeadLetterReasons(INotificationLedger ledger)
 {
     public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
 
-    /// <summary>The letter with its reason and description filled in where the broker left them empty.</summary>
+    /// <summary>
+    /// The letter with its reason and description filled in where the broker left them empty, and its event type
+    /// (<see cref="DeadLetter.Subject"/>) where the message has no subject (a structured CloudEvent names its type inside).
+    /// </summary>
     public async ValueTask<DeadLetter> ResolveAsync(DeadLetter letter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letter);
-        if (letter.Reason is not null)
-        {
-            return letter;
-        }
-
-        var (sourceId, channel) = LedgerKeyOf(letter);
-        if (sourceId is null)
+        var (sourceId, channel, type) = LedgerKeyOf(letter);
+        letter = letter with { Subject = letter.Subject ?? type };
+        if (letter.Reason is not null || sourceId is null)
         {
             return letter;
         }
@@ -55,26 +54,26 @@ internal sealed class DeadLetterReasons(INotificationLedger ledger)
             : letter with { Reason = error, Description = null };
     }
 
-    /// <summary>Where the handlers recorded the message: (source id, channel).</summary>
-    internal static (string? SourceId, string Channel) LedgerKeyOf(DeadLetter letter) =>
-        letter.Entity == QueueNames.PlatformEvents ? PlatformKeyOf(letter) : (letter.MessageId, Auth0Channel.Name);
+    /// <summary>Where the handlers recorded the message: (source id, channel), and the event type the body names.</summary>
+    internal static (string? SourceId, string Channel, string? Type) LedgerKeyOf(DeadLetter letter) =>
+        letter.Entity == QueueNames.PlatformEvents ? PlatformKeyOf(letter) : (letter.MessageId, Auth0Channel.Name, null);
 
-    private static (string? SourceId, string Channel) PlatformKeyOf(DeadLetter letter)
+    private static (string? SourceId, string Channel, string? Type) PlatformKeyOf(DeadLetter letter)
     {
         var message = new InboundMessage(letter.MessageId, letter.Subject, letter.ContentType, letter.Body, letter.DeliveryCount);
         var (platformEvent, _) = PlatformEventReader.Read(message);
         if (platformEvent is null)
         {
-            return (letter.MessageId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(letter.Body.Span)), PlatformEventsTrigger.Channel);
+            return (letter.MessageId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(letter.Body.Span)), PlatformEventsTrigger.Channel, null);
         }
 
         if (platformEvent.Type == PlatformEventTypes.TransactionalEmail)
         {
-            return (platformEvent.Id, TransactionalEmailHandler.Channel);
+            return (platformEvent.Id, TransactionalEmailHandler.Channel, platformEvent.Type);
         }
 
         // A task signup's row is keyed by its user-task id; one without (rejected as such) by the event id.
-        return (TaskSignupId(platformEvent) ?? platformEvent.Id, TaskSignupHandler.Channel);
+        return (TaskSignupId(platformEvent) ?? platformEvent.Id, TaskSignupHandler.Channel, platformEvent.Type);
     }
 
     private static string? TaskSignupId(PlatformEvent platformEvent)

@@ -45,6 +45,7 @@ public sealed class DeadLetterReasonsTests
         var letter = await Reasons.ResolveAsync(Letter("platform-events", "message-id-differs", body), CancellationToken.None);
 
         Assert.Equal(("UndeclaredProperty", "'voucher' is not declared."), (letter.Reason, letter.Description));
+        Assert.Equal("transactional_email", letter.Subject); // a structured CloudEvent has no subject: its type stands in
     }
 
     [Fact]
