@@ -116,4 +116,7 @@ internal static partial class Log
     public static partial void DailySummary(
         ILogger logger, string date, bool complete, long events, long delivered, long rejected, long failed, long inFlight,
         long emails, long topRejected, long timed, long? p50Ms, long? p95Ms, long calls, long throttled, double budgetUsed);
+
+    [LoggerMessage(2630, LogLevel.Warning, "Dead letters replayed by admin {AdminSubject} (dry run {DryRun}): {Matched} matched, {Replayed} replayed; stopped early: {Failure}")]
+    public static partial void DeadLettersReplayed(ILogger logger, Untrusted adminSubject, bool dryRun, int matched, int replayed, Untrusted failure);
 }

@@ -23,6 +23,14 @@ public sealed class ServiceBusSdkHubFixture : IAsyncLifetime, ILogStreamHub
 
     public INotificationLedger Ledger => Factory.Services.GetRequiredService<INotificationLedger>();
 
+    /// <summary>Tokens for the admin API (the dead-letter replay on this transport).</summary>
+    public TestIssuer Issuer { get; } = new();
+
+    public IEmailTemplateAdmin Templates => Factory.Services.GetRequiredService<IEmailTemplateAdmin>();
+
+    /// <summary>An entity of the double, e.g. to see its dead-letter queue.</summary>
+    public DoubleQueue Entity(string name) => _serviceBus.Entity(name);
+
     public async Task InitializeAsync()
     {
         await TestStack.Shared.UpAsync();
@@ -36,6 +44,12 @@ public sealed class ServiceBusSdkHubFixture : IAsyncLifetime, ILogStreamHub
         settings["ServiceBus:ConnectionString"] = _serviceBus.ConnectionString;
         settings["ServiceBus:Entities:auth0-log-events"] = "auth0-log-events";
         settings["ServiceBus:Entities:platform-events"] = "platform-events";
+        settings["PlatformEvents:TemplateCacheFor"] = "00:00:00.300";
+        foreach (var (key, value) in Issuer.Settings)
+        {
+            settings[key] = value;
+        }
+
         Factory = new HubFactory(settings);
         Client = Factory.CreateClient();
     }
@@ -57,6 +71,7 @@ public sealed class ServiceBusSdkHubFixture : IAsyncLifetime, ILogStreamHub
         await Factory.DisposeAsync();
         await HubSpot.DisposeAsync();
         await _serviceBus.DisposeAsync();
+        Issuer.Dispose();
     }
 }
 

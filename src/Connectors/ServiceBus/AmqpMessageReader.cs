@@ -44,8 +44,13 @@ internal static class AmqpMessageReader
             message.Properties?.Subject,
             message.Properties?.ContentType?.ToString(),
             body,
-            deliveryCount);
+            deliveryCount,
+            ReplayMarker.Read(Property(message, ReplayMarker.PropertyName)));
     }
+
+    /// <summary>An application property of the message, or null.</summary>
+    public static object? Property(Message message, string name) =>
+        message.ApplicationProperties?.Map is { } map && map.TryGetValue(name, out var value) ? value : null;
 
     private static string Describe(RestrictedDescribed section) => section switch
     {

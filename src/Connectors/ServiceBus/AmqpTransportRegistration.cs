@@ -6,7 +6,7 @@ namespace Crm.Integration.Connectors.ServiceBus;
 
 internal static class AmqpTransportRegistration
 {
-    /// <summary>The AMQP 1.0 transport: two broker connections (one to send, one to receive), sender, listener, readiness.</summary>
+    /// <summary>The AMQP 1.0 transport: two broker connections (one to send, one to receive), sender, listener, dead letters, readiness.</summary>
     public static IServiceCollection AddAmqpTransport(this IServiceCollection services)
     {
         foreach (var role in new[] { AmqpConnection.Sending, AmqpConnection.Receiving })
@@ -17,6 +17,7 @@ internal static class AmqpTransportRegistration
 
         services.AddSingleton<IQueueSender, AmqpQueueSender>();
         services.AddSingleton<IQueueListener, AmqpQueueListener>();
+        services.AddSingleton<IDeadLetters, AmqpDeadLetters>();
         services.AddHealthChecks().AddCheck<AmqpHealthCheck>("servicebus", tags: ["ready"]);
         return services;
     }

@@ -12,7 +12,7 @@ internal static class AzureServiceBusTransportRegistration
     /// <summary>
     /// The Azure transport: one <see cref="ServiceBusClient"/> for the host, registered through Microsoft.Extensions.Azure
     /// with the host's <see cref="TokenCredential"/> (or <see cref="DefaultAzureCredential"/> when the host registers
-    /// none) or a connection string; sender, listener, readiness.
+    /// none) or a connection string; sender, listener, dead letters, readiness.
     /// </summary>
     public static IServiceCollection AddAzureServiceBusTransport(this IServiceCollection services)
     {
@@ -32,6 +32,7 @@ internal static class AzureServiceBusTransportRegistration
         services.AddSingleton<ServiceBusSettlementMetrics>();
         services.AddSingleton<IQueueSender, ServiceBusQueueSender>();
         services.AddSingleton<IQueueListener, ServiceBusQueueListener>();
+        services.AddSingleton<IDeadLetters, ServiceBusDeadLetters>();
         services.AddHealthChecks().AddCheck<ServiceBusHealthCheck>("servicebus", tags: ["ready"]);
         return services;
     }

@@ -9,9 +9,14 @@ namespace Crm.Integration.Connectors.ServiceBus;
 /// How many earlier deliveries of this message failed: Service Bus sends it in the header; RabbitMQ does not, so a
 /// redelivery there (<c>first-acquirer</c> false) counts as at least one.
 /// </param>
+/// <param name="ReplayedAt">
+/// When an operator sent the message back from the dead-letter queue (application property
+/// <see cref="ReplayMarker.PropertyName"/>); null for an ordinary delivery. A replayed rejection is handled again.
+/// </param>
 public sealed record InboundMessage(
     string? MessageId,
     string? Subject,
     string? ContentType,
     ReadOnlyMemory<byte> Body,
-    int DeliveryCount);
+    int DeliveryCount,
+    DateTimeOffset? ReplayedAt = null);

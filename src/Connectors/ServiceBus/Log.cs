@@ -56,4 +56,10 @@ internal static partial class Log
 
     [LoggerMessage(1134, LogLevel.Warning, "Lock of message {MessageId} on {Entity} was lost before it could be settled as {Settlement}; it will come again")]
     public static partial void LockLost(ILogger logger, Untrusted entity, Untrusted messageId, SettlementKind settlement);
+
+    [LoggerMessage(1150, LogLevel.Information, "Replayed {Count} dead-lettered messages of {Entity}")]
+    public static partial void Replayed(ILogger logger, Untrusted entity, int count);
+
+    [LoggerMessage(1151, LogLevel.Warning, "Replay of {Entity} stopped after {Replayed} of {Matched} messages; the rest stay dead-lettered: {Reason}")]
+    public static partial void ReplayStopped(ILogger logger, Untrusted entity, int replayed, int matched, Untrusted reason);
 }

@@ -100,7 +100,8 @@ internal sealed class ServiceBusQueueListener(
             message.ContentType,
             message.Body.ToMemory(),
             // The SDK counts this delivery too; InboundMessage counts the deliveries before it.
-            Math.Max(0, message.DeliveryCount - 1));
+            Math.Max(0, message.DeliveryCount - 1),
+            ReplayMarker.Read(message.ApplicationProperties.TryGetValue(ReplayMarker.PropertyName, out var replayed) ? replayed : null));
 
         using var activity = QueueTracing.StartProcess("servicebus", entity, message.MessageId, inbound.DeliveryCount,
             name => message.ApplicationProperties.TryGetValue(name, out var value) ? value as string : null);

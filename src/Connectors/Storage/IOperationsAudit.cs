@@ -10,9 +10,13 @@ public static class OperationActions
 {
     public const string Erasure = "erasure";
     public const string RetentionRun = "retention-run";
+    public const string DeadLetterReplay = "dead-letter-replay";
+
+    /// <summary>Every audited action, as <c>GET /api/admin/operations/audit/{action}</c> accepts them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Erasure, RetentionRun, DeadLetterReplay];
 }
 
-/// <summary>The audit trail of operations (erasures, retention runs), newest first, kept in the <c>Operations</c> table.</summary>
+/// <summary>The audit trail of operations (erasures, retention runs, dead-letter replays), newest first, kept in the <c>Operations</c> table.</summary>
 public interface IOperationsAudit
 {
     Task RecordAsync(OperationAudit entry, CancellationToken cancellationToken);

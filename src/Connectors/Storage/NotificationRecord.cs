@@ -20,7 +20,11 @@ public enum NotificationStatus
 /// <param name="Channel">Where it came from, e.g. <c>auth0</c>; the same id from two channels is two events.</param>
 /// <param name="Type">What it is, e.g. <c>user-login</c>.</param>
 /// <param name="Person">Who it is about, when known on arrival; stored only as keyed fingerprints.</param>
-public sealed record NotificationReceipt(string SourceId, string Channel, string Type, DateTimeOffset ReceivedAt, PersonIds? Person = null);
+/// <param name="Replayed">
+/// Sent back from the dead-letter queue by an operator: admission re-opens a rejected row (the cause was fixed) instead
+/// of counting a duplicate; a delivered row stays a duplicate, so nothing is done twice.
+/// </param>
+public sealed record NotificationReceipt(string SourceId, string Channel, string Type, DateTimeOffset ReceivedAt, PersonIds? Person = null, bool Replayed = false);
 
 /// <summary>One row of the ledger.</summary>
 public sealed record NotificationRecord(
@@ -40,6 +44,32 @@ public sealed record NotificationRecord(
 {
     /// <summary>Delivered or rejected: nothing more will be done for this event.</summary>
     public bool IsSettled => Status is NotificationStatus.Delivered or NotificationStatus.Rejected;
+
+    /// <summary>
+    /// The admission rule for an event that arrives again, in one place for every ledger: an unsettled row (a failure,
+    /// a crash) counts an attempt and runs again; a settled one counts a duplicate and does not — except that a replay
+    /// (<see cref="NotificationReceipt.Replayed"/>) re-opens a rejection, counting an attempt, since an operator fixed
+    /// its cause. A delivered row stays a duplicate, replayed or not.
+    /// </summary>
+    public static AdmissionOfRepeat AdmitRepeat(NotificationStatus status, bool replayed) => status switch
+    {
+        NotificationStatus.Delivered => AdmissionOfRepeat.Duplicate,
+        NotificationStatus.Rejected => replayed ? AdmissionOfRepeat.Reopen : AdmissionOfRepeat.Duplicate,
+        _ => AdmissionOfRepeat.Attempt,
+    };
+}
+
+/// <summary>What the ledger does with an event that has a row already (see <see cref="NotificationRecord.AdmitRepeat"/>).</summary>
+public enum AdmissionOfRepeat
+{
+    /// <summary>Settled: one more duplicate, nothing handled.</summary>
+    Duplicate,
+
+    /// <summary>Not settled: one more attempt, handled again.</summary>
+    Attempt,
+
+    /// <summary>A replayed rejection: back to <see cref="NotificationStatus.Received"/>, one more attempt, handled again.</summary>
+    Reopen,
 }
 
 /// <summary>What became of an event. Null fields leave what the row holds as it is.</summary>

@@ -40,17 +40,22 @@ internal sealed class TableNotificationLedger : INotificationLedger
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
             // Seen before: one read and one conditional write count it — an attempt when it is not settled yet (a
-            // redelivery after a failure or a crash), a duplicate when it is.
+            // redelivery after a failure or a crash) or a replayed rejection, a duplicate when it is settled.
             var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
             var existing = await UpdateAsync(table, entity.PartitionKey, entity.RowKey, row =>
             {
-                if (row.ToRecord().IsSettled)
+                switch (NotificationRecord.AdmitRepeat(row.ToRecord().Status, receipt.Replayed))
                 {
-                    row.DuplicatesSeen++;
-                }
-                else
-                {
-                    row.Attempts++;
+                    case AdmissionOfRepeat.Duplicate:
+                        row.DuplicatesSeen++;
+                        break;
+                    case AdmissionOfRepeat.Reopen:
+                        row.Status = nameof(NotificationStatus.Received);
+                        row.Attempts++;
+                        break;
+                    default:
+                        row.Attempts++;
+                        break;
                 }
 
                 return true;

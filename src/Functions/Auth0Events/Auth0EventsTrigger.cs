@@ -37,7 +37,7 @@ internal sealed class Auth0EventsTrigger(
         }
 
         using var activity = TriggerTelemetry.StartHandling(HubTelemetry.Auth0Events, Auth0Channel.Name, logEvent.Data?.Type, logEvent.LogId ?? logEvent.Data?.LogId);
-        var outcome = await handler.HandleAsync(logEvent, cancellationToken).ConfigureAwait(false);
+        var outcome = await handler.HandleAsync(logEvent, message.ReplayedAt is not null, cancellationToken).ConfigureAwait(false);
         metrics.Handled(activity, Auth0Channel.Name, logEvent.Data?.Type, outcome,
             Auth0Dates.TryParse(logEvent.Data?.Date, out var occurred) ? occurred : null, time.GetUtcNow());
         return await FailurePolicy.ToSettlementAsync(outcome, time, cancellationToken).ConfigureAwait(false);

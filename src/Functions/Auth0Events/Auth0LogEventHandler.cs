@@ -10,7 +10,8 @@ namespace Crm.Integration.Functions.Auth0Events;
 /// </summary>
 internal sealed class Auth0LogEventHandler(PlanExecutor executor, IEventFacts facts, TimeProvider timeProvider)
 {
-    public Task<HandlerOutcome> HandleAsync(Auth0LogEvent logEvent, CancellationToken cancellationToken)
+    /// <param name="replayed">The message was sent back from the dead-letter queue: a rejection of it runs again.</param>
+    public Task<HandlerOutcome> HandleAsync(Auth0LogEvent logEvent, bool replayed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         var logId = logEvent.LogId ?? logEvent.Data?.LogId;
@@ -21,7 +22,7 @@ internal sealed class Auth0LogEventHandler(PlanExecutor executor, IEventFacts fa
         }
 
         var notificationType = Auth0EventTypes.NotificationTypeOf(logType);
-        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow(), PersonIds.Of(null, data.UserId));
+        var receipt = new NotificationReceipt(logId, Auth0Channel.Name, notificationType ?? logType, timeProvider.GetUtcNow(), PersonIds.Of(null, data.UserId), replayed);
         if (SourceIds.Problem("log_id", logId) is { } problem)
         {
             // Recorded under the id as it came (the ledger keys it by a hash), so that its rejection can be looked up.

@@ -56,9 +56,9 @@ internal static class OperationsApi
 
     private static async Task<IResult> AuditAsync(string action, IOperationsAudit audit, [FromQuery] int? max, CancellationToken cancellationToken)
     {
-        if (action is not (OperationActions.Erasure or OperationActions.RetentionRun))
+        if (!OperationActions.All.Contains(action, StringComparer.Ordinal))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such action", detail: $"Audited actions: {OperationActions.Erasure}, {OperationActions.RetentionRun}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such action", detail: $"Audited actions: {string.Join(", ", OperationActions.All)}.");
         }
 
         var entries = await audit.RecentAsync(action, Math.Clamp(max ?? 50, 1, 500), cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,11 @@ public enum EventEnvelope
 }
 
 /// <summary>A platform event taken out of its envelope; <see cref="Data"/> is still to be read by the type's handler.</summary>
-public sealed record PlatformEvent(string Type, string Id, string? Source, DateTimeOffset? Time, JsonElement Data, EventEnvelope Envelope);
+public sealed record PlatformEvent(string Type, string Id, string? Source, DateTimeOffset? Time, JsonElement Data, EventEnvelope Envelope)
+{
+    /// <summary>Sent back from the dead-letter queue by an operator (the message's replay mark): a rejection of it runs again.</summary>
+    public bool Replayed { get; init; }
+}
 
 /// <summary>The event types the hub handles.</summary>
 public static class PlatformEventTypes

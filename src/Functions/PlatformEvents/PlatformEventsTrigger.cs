@@ -32,7 +32,8 @@ internal sealed class PlatformEventsTrigger(
 
     private async Task<Settlement> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var (platformEvent, rejection) = PlatformEventReader.Read(message);
+        var (read, rejection) = PlatformEventReader.Read(message);
+        var platformEvent = read is null ? null : read with { Replayed = message.ReplayedAt is not null };
         if (platformEvent is null)
         {
             // The message id (or, without one, the body's hash) keys the row, so that support can find the message in the DLQ.

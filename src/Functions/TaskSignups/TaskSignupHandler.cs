@@ -37,12 +37,12 @@ internal sealed class TaskSignupHandler(PlanExecutor executor, IEventFacts facts
             var why = shapeProblem is null
                 ? Reasons.MissingTaskSignupId.Because("The task_signup data has no id (the user-task id).")
                 : Reasons.MalformedEvent.Because(shapeProblem);
-            return executor.RejectAsync(Receipt(platformEvent.Id), why, cancellationToken);
+            return executor.RejectAsync(Receipt(platformEvent.Id, platformEvent.Replayed), why, cancellationToken);
         }
 
         return executor.RunAsync(
-            Receipt(userTaskId) with { Person = PersonIds.Of(data.Email, data.UserId) }, attempt => TaskSignupDecider.DecideAsync(platformEvent, data, attempt, options.Value, facts, cancellationToken), cancellationToken);
+            Receipt(userTaskId, platformEvent.Replayed) with { Person = PersonIds.Of(data.Email, data.UserId) }, attempt => TaskSignupDecider.DecideAsync(platformEvent, data, attempt, options.Value, facts, cancellationToken), cancellationToken);
     }
 
-    private NotificationReceipt Receipt(string sourceId) => new(sourceId, Channel, NotificationType, time.GetUtcNow());
+    private NotificationReceipt Receipt(string sourceId, bool replayed) => new(sourceId, Channel, NotificationType, time.GetUtcNow(), Replayed: replayed);
 }

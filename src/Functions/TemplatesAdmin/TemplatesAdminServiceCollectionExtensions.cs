@@ -1,4 +1,5 @@
 using Crm.Integration.Connectors;
+using Crm.Integration.Functions.DeadLetters;
 using Crm.Integration.Functions.Deliveries;
 using Crm.Integration.Functions.Operations;
 using Crm.Integration.Functions.Summaries;
@@ -84,6 +85,7 @@ internal static class TemplatesAdminServiceCollectionExtensions
         app.MapOperationsApi();
         app.MapDeliveryApi();
         app.MapSummariesApi();
+        app.MapDeadLettersApi();
         return app;
     }
 }

@@ -21,7 +21,7 @@ internal sealed class TransactionalEmailHandler(PlanExecutor executor, IEventFac
     public Task<HandlerOutcome> HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platformEvent);
-        var receipt = new NotificationReceipt(platformEvent.Id, Channel, NotificationType, time.GetUtcNow());
+        var receipt = new NotificationReceipt(platformEvent.Id, Channel, NotificationType, time.GetUtcNow(), Replayed: platformEvent.Replayed);
         TransactionalEmailData? data;
         try
         {

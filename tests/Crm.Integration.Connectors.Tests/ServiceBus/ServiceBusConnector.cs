@@ -23,7 +23,7 @@ internal sealed class ServiceBusConnector : IAsyncDisposable
             [$"{ServiceBusTriggerOptions.SectionName}:maxConcurrentCalls"] = maxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{ServiceBusTriggerOptions.SectionName}:prefetchCount"] = prefetchCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var queue in new[] { "sender", "complete", "abandon", "deadletter", "limit", "bodies", "restart" })
+        foreach (var queue in new[] { "sender", "complete", "abandon", "deadletter", "limit", "bodies", "restart", "deadletters" })
         {
             settings[$"ServiceBus:Entities:test-{queue}"] = RawAmqp.QueueAddress($"test-{queue}");
         }

@@ -54,6 +54,44 @@ public sealed class TableNotificationLedgerTests(SharedStackFixture fixture) : I
     }
 
     [Fact]
+    public async Task AdmitAsync_ReplayOfARejection_ReopensTheRow_CountingAnAttempt()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("log-fixed"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync(Receipt("log-fixed"), new NotificationOutcome(NotificationStatus.Rejected, "NoEmail: no email"), CancellationToken.None);
+
+        var repeat = await ledger.AdmitAsync(Receipt("log-fixed"), CancellationToken.None);
+        var replay = await ledger.AdmitAsync(Receipt("log-fixed") with { Replayed = true }, CancellationToken.None);
+
+        Assert.Equal((NotificationStatus.Rejected, 1, 1), (repeat.Record.Status, repeat.Record.Attempts, repeat.Record.DuplicatesSeen));
+        Assert.Equal((false, NotificationStatus.Received, 2, 1), (replay.Record.IsSettled, replay.Record.Status, replay.Record.Attempts, replay.Record.DuplicatesSeen));
+        Assert.Equal(NotificationStatus.Received, (await ledger.FindAsync("log-fixed", "auth0", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ReplayOfADelivery_IsStillADuplicate()
+    {
+        var ledger = Ledger();
+        await ledger.AdmitAsync(Receipt("log-done"), CancellationToken.None);
+        await ledger.RecordOutcomeAsync(Receipt("log-done"), new NotificationOutcome(NotificationStatus.Delivered, null, "1001"), CancellationToken.None);
+
+        var replay = await ledger.AdmitAsync(Receipt("log-done") with { Replayed = true }, CancellationToken.None);
+
+        Assert.Equal((true, NotificationStatus.Delivered, 1, 1), (replay.Record.IsSettled, replay.Record.Status, replay.Record.Attempts, replay.Record.DuplicatesSeen));
+    }
+
+    [Theory]
+    [InlineData(NotificationStatus.Delivered, false, AdmissionOfRepeat.Duplicate)]
+    [InlineData(NotificationStatus.Delivered, true, AdmissionOfRepeat.Duplicate)]
+    [InlineData(NotificationStatus.Rejected, false, AdmissionOfRepeat.Duplicate)]
+    [InlineData(NotificationStatus.Rejected, true, AdmissionOfRepeat.Reopen)]
+    [InlineData(NotificationStatus.Failed, false, AdmissionOfRepeat.Attempt)]
+    [InlineData(NotificationStatus.Failed, true, AdmissionOfRepeat.Attempt)]
+    [InlineData(NotificationStatus.Received, true, AdmissionOfRepeat.Attempt)]
+    public void AdmitRepeat_IsTheOneTable(NotificationStatus status, bool replayed, AdmissionOfRepeat expected) =>
+        Assert.Equal(expected, NotificationRecord.AdmitRepeat(status, replayed));
+
+    [Fact]
     public async Task AdmitAsync_SameIdOnAnotherChannel_IsAnotherEvent()
     {
         var ledger = Ledger();

@@ -72,7 +72,14 @@ public sealed class OperationsPageBrowserTests
 
         await Eventually.TrueAsync(async () => await ledger.FindAsync(failedId, "email", CancellationToken.None) is { Status: NotificationStatus.Rejected }, Patience, "the email dead-lettered");
         await Eventually.TrueAsync(async () => await ledger.FindAsync($"{run}-login", "auth0", CancellationToken.None) is { IsSettled: true }, Patience, "the login");
-        await YesterdayAsync(hub.Services.GetRequiredService<TableServiceClient>().GetTableClient(table), run);
+        var yesterday = await YesterdayAsync(hub.Services.GetRequiredService<TableServiceClient>().GetTableClient(table), run);
+        var seen = 0;
+        await foreach (var _ in hub.Services.GetRequiredService<ILedgerReader>().ReadAllAsync(new LedgerQuery(["auth0", "email"], yesterday, yesterday.AddDays(1)), CancellationToken.None))
+        {
+            seen++;
+        }
+
+        Assert.Equal(6, seen); // what the summary must count
 
         var (exitCode, output) = await BrowserScript.RunAsync("operations-page.browser.mjs", new Dictionary<string, string>
         {
@@ -96,9 +103,10 @@ public sealed class OperationsPageBrowserTests
     }
 
     /// <summary>Yesterday's events as the ledger keeps them (no test can wait a day): logins, a sent email, two rejections.</summary>
-    private static async Task YesterdayAsync(TableClient notifications, string run)
+    private static async Task<DateTimeOffset> YesterdayAsync(TableClient notifications, string run)
     {
-        var noon = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-1).AddHours(12), TimeSpan.Zero);
+        var midnight = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-1), TimeSpan.Zero);
+        var noon = midnight.AddHours(12);
         var rows = new (string Id, string Channel, string Type, string Status, int Ms, string? Error, string? Result)[]
         {
             ($"{run}-y-login-1", "auth0", "user-login", "Delivered", 420, null, null),
@@ -125,5 +133,7 @@ public sealed class OperationsPageBrowserTests
                 ["Result"] = row.Result,
             });
         }
+
+        return midnight;
     }
 }

@@ -68,8 +68,9 @@ internal sealed class PlatformEventsHarness : IAsyncDisposable
 
     public PlatformEventsTrigger Trigger { get; }
 
-    public Task<Settlement> HandleAsync(string body, string? subject = null, string? messageId = null) =>
-        Trigger.HandleMessageAsync(new InboundMessage(messageId, subject, "application/json", Encoding.UTF8.GetBytes(body), 0), CancellationToken.None);
+    /// <param name="replayedAt">Set for a message an operator sent back from the dead-letter queue.</param>
+    public Task<Settlement> HandleAsync(string body, string? subject = null, string? messageId = null, DateTimeOffset? replayedAt = null) =>
+        Trigger.HandleMessageAsync(new InboundMessage(messageId, subject, "application/json", Encoding.UTF8.GetBytes(body), 0, replayedAt), CancellationToken.None);
 
     public NotificationRecord Row(string sourceId, string channel) =>
         Ledger.Rows.Single(r => r.SourceId == sourceId && r.Channel == channel);

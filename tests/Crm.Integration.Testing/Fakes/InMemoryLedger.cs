@@ -25,7 +25,12 @@ public sealed class InMemoryLedger : INotificationLedger
         }
 
         var current = _rows.AddOrUpdate((receipt.SourceId, receipt.Channel), stored, (_, row) =>
-            row.IsSettled ? row with { DuplicatesSeen = row.DuplicatesSeen + 1 } : row with { Attempts = row.Attempts + 1 });
+            NotificationRecord.AdmitRepeat(row.Status, receipt.Replayed) switch
+            {
+                AdmissionOfRepeat.Duplicate => row with { DuplicatesSeen = row.DuplicatesSeen + 1 },
+                AdmissionOfRepeat.Reopen => row with { Status = NotificationStatus.Received, Attempts = row.Attempts + 1 },
+                _ => row with { Attempts = row.Attempts + 1 },
+            });
         return Task.FromResult(new LedgerAdmission(false, current));
     }
 

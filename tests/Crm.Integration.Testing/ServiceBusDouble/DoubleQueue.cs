@@ -23,6 +23,7 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
     private readonly DoubleTraffic _traffic;
     private readonly Channel<StoredMessage> _ready = Channel.CreateUnbounded<StoredMessage>();
     private readonly ConcurrentDictionary<Guid, LockedDelivery> _locked = new();
+    private readonly ConcurrentDictionary<long, StoredMessage> _present = new();
     private long _sequence;
     private int _lockLostSettlements;
 
@@ -62,6 +63,7 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
     {
         var stored = new StoredMessage(sent, Interlocked.Increment(ref _sequence), _time.GetUtcNow());
         Arrived.Enqueue(stored);
+        _present[stored.SequenceNumber] = stored;
         _ready.Writer.TryWrite(stored);
     }
 
@@ -169,6 +171,7 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
         switch (outcome)
         {
             case "accepted":
+                _present.TryRemove(stored.SequenceNumber, out _);
                 Completed.Enqueue(stored);
                 break;
             case "rejected":
@@ -233,6 +236,7 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
 
     private void DeadLetter(StoredMessage stored, string? reason, string? description)
     {
+        _present.TryRemove(stored.SequenceNumber, out _);
         stored.DeadLetterReason = reason;
         stored.DeadLetterErrorDescription = description;
         var moved = Message.Decode(stored.Sent.Encode());
@@ -240,6 +244,29 @@ public sealed class DoubleQueue : IMessageSource, IMessageProcessor
         moved.ApplicationProperties["DeadLetterReason"] = reason;
         moved.ApplicationProperties["DeadLetterErrorDescription"] = description;
         DeadLetters?.Enqueue(moved);
+    }
+
+    /// <summary>The messages in the entity now (ready or locked), in sequence order.</summary>
+    public IReadOnlyList<StoredMessage> Present => _present.Values.OrderBy(m => m.SequenceNumber).ToList();
+
+    /// <summary>
+    /// <c>com.microsoft:peek-message</c>: up to <paramref name="count"/> messages from sequence number
+    /// <paramref name="from"/> on, locked or not, as copies with Service Bus's annotations; nothing changes.
+    /// </summary>
+    internal IReadOnlyList<Message> Peek(long from, int count)
+    {
+        _traffic.Record($"peek on {Name} from {from}");
+        return _present.Values.Where(m => m.SequenceNumber >= from).OrderBy(m => m.SequenceNumber).Take(count).Select(Peeked).ToList();
+    }
+
+    private static Message Peeked(StoredMessage stored)
+    {
+        var message = Message.Decode(stored.Sent.Encode());
+        message.Header = new Header { Durable = true, DeliveryCount = (uint)stored.FailedDeliveries };
+        message.MessageAnnotations ??= new MessageAnnotations();
+        message.MessageAnnotations[new Symbol("x-opt-sequence-number")] = stored.SequenceNumber;
+        message.MessageAnnotations[new Symbol("x-opt-enqueued-time")] = stored.EnqueuedTime.UtcDateTime;
+        return message;
     }
 
     /// <summary>A fresh copy of the stored message with the header and annotations Service Bus adds to a peek-lock delivery.</summary>

@@ -6,7 +6,7 @@ using Amqp.Types;
 namespace Crm.Integration.Testing.ServiceBusDouble;
 
 /// <summary>
-/// An entity's <c>$management</c> node: <c>com.microsoft:renew-lock</c> (body <c>{"lock-tokens": uuid[]}</c>, answer
+/// An entity's <c>$management</c> node (its dead-letter queue has one too): <c>com.microsoft:peek-message</c>, <c>com.microsoft:renew-lock</c> (body <c>{"lock-tokens": uuid[]}</c>, answer
 /// <c>{"expirations": timestamp[]}</c>). Any other operation is recorded and answered 501, so that a test sees what
 /// else the client asked for.
 /// </summary>
@@ -23,6 +23,7 @@ internal sealed class ManagementNode(DoubleQueue queue, DoubleTraffic traffic) :
         {
             "com.microsoft:renew-lock" => RenewLocks(request),
             "com.microsoft:update-disposition" => UpdateDisposition(request),
+            "com.microsoft:peek-message" => Peek(request),
             _ => Status(501, $"'{operation}' is not implemented by the double."),
         });
     }
@@ -52,6 +53,35 @@ internal sealed class ManagementNode(DoubleQueue queue, DoubleTraffic traffic) :
 
         var settled = tokens.Select(token => queue.Settle(token, outcome, body["deadletter-reason"] as string, body["deadletter-description"] as string, "$management")).ToList();
         return settled.All(s => s) ? Status(200, "OK") : LockLost();
+    }
+
+    /// <summary>
+    /// Browse without a lock: <c>{"from-sequence-number": long, "message-count": int}</c> → 200 with
+    /// <c>{"messages": [{"message": binary (the encoded message)}]}</c>, or 204 when there is none from there on.
+    /// </summary>
+    private Message Peek(Message request)
+    {
+        if (request.Body is not Map body || body["from-sequence-number"] is not long from || body["message-count"] is not int count)
+        {
+            return Status(400, "The body carries no from-sequence-number and message-count.");
+        }
+
+        var messages = queue.Peek(from, count);
+        if (messages.Count == 0)
+        {
+            return Status(204, "No messages.");
+        }
+
+        var list = new List();
+        foreach (var message in messages)
+        {
+            var encoded = message.Encode();
+            list.Add(new Map { ["message"] = encoded.Buffer.AsSpan(encoded.Offset, encoded.Length).ToArray() });
+        }
+
+        var ok = Status(200, "OK");
+        ok.BodySection = new AmqpValue { Value = new Map { ["messages"] = list } };
+        return ok;
     }
 
     private Message RenewLocks(Message request)

@@ -14,7 +14,7 @@ namespace Crm.Integration.Testing.ServiceBusDouble;
 /// <summary>
 /// A protocol-level Service Bus namespace on AMQPNetLite's <see cref="ContainerHost"/>, for Microsoft's client to talk
 /// to: SASL <c>MSSBCBS</c>, <c>$cbs</c> put-token, peek-lock entities with lock expiry, dead-letter queues,
-/// <c>$management</c> renew-lock, topic subscriptions (<c>topic/Subscriptions/sub</c>). Plain TCP, reached through a
+/// <c>$management</c> renew-lock and peek-message, topic subscriptions (<c>topic/Subscriptions/sub</c>). Plain TCP, reached through a
 /// connection string with <c>UseDevelopmentEmulator=true</c>; or TLS with a throw-away certificate, for the
 /// token-credential path (which has no emulator switch). Everything it is sent is written to <see cref="Traffic"/>.
 /// </summary>
@@ -78,6 +78,7 @@ public sealed class ServiceBusDouble : IAsyncDisposable
         _entities[name] = entity;
         _entities[entity.DeadLetters!.Name] = entity.DeadLetters;
         _host.RegisterRequestProcessor($"{name}/$management", new ManagementNode(entity, Traffic));
+        _host.RegisterRequestProcessor($"{entity.DeadLetters.Name}/$management", new ManagementNode(entity.DeadLetters, Traffic));
         return entity;
     }
 

@@ -88,19 +88,23 @@ function failureRow(failure) {
   return tr;
 }
 
-// HubSpot usage comes by the minute; an hourly chart adds its minutes up (and its budget is 60 minutes' worth).
-function usageBuckets(minutes, hourly) {
+// HubSpot usage comes by the minute, minutes without calls left out; the chart shows every bucket of the window (an
+// hourly chart adds its minutes up, and its budget is 60 minutes' worth).
+function usageBuckets(minutes, since, until, hourly) {
+  const width = hourly ? 3_600_000 : 60_000;
   const buckets = new Map();
+  for (let t = Math.floor(since.getTime() / width) * width; t < until.getTime(); t += width) {
+    const start = new Date(t).toISOString();
+    buckets.set(start, { start, answered: 0, throttled: 0 });
+  }
   for (const m of minutes) {
-    const start = new Date(m.minute);
-    if (hourly) start.setUTCMinutes(0, 0, 0);
-    const key = start.toISOString();
-    const bucket = buckets.get(key) ?? { start: key, answered: 0, throttled: 0 };
+    const start = new Date(Math.floor(new Date(m.minute).getTime() / width) * width).toISOString();
+    const bucket = buckets.get(start);
+    if (!bucket) continue;
     bucket.answered += m.calls - m.throttled;
     bucket.throttled += m.throttled;
-    buckets.set(key, bucket);
   }
-  return [...buckets.values()].sort((a, b) => a.start.localeCompare(b.start));
+  return [...buckets.values()];
 }
 
 async function loadActivity() {
@@ -122,7 +126,7 @@ async function loadActivity() {
   if (usage.status === 200) {
     const perBucket = usage.data.requestsPerTenSeconds * (hourly ? 360 : 6);
     stackedBars(hub.$('#hubspot-chart'), {
-      buckets: usageBuckets(usage.data.minutes, hourly),
+      buckets: usageBuckets(usage.data.minutes, since, until, hourly),
       series: [{ key: 'answered', label: 'calls answered' }, { key: 'throttled', label: '429s' }],
       hourly, limit: perBucket, limitLabel: `budget ${perBucket} per ${hourly ? 'hour' : 'minute'}`, label: 'HubSpot calls against the budget',
     });

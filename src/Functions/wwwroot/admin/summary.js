@@ -21,12 +21,14 @@ function tableRows(selector, rows) {
   }));
 }
 
+const ms = (value) => (value == null ? '— (nothing delivered)' : `${value} ms`);
+
 function figures(summary) {
   const events = summary.events.reduce((sum, e) => sum + e.count, 0);
   const by = (status) => summary.events.filter((e) => e.status === status).reduce((sum, e) => sum + e.count, 0);
   const list = [
     ['Events', events], ['Delivered', by('Delivered')], ['Dead-lettered', by('Rejected')], ['To be retried', by('Failed')],
-    ['Time to HubSpot p50', `${summary.timeToHubSpot.p50Ms} ms`], ['p95', `${summary.timeToHubSpot.p95Ms} ms`],
+    ['Time to HubSpot p50', ms(summary.timeToHubSpot.p50Ms)], ['p95', ms(summary.timeToHubSpot.p95Ms)],
     ['HubSpot calls', summary.hubSpot.calls], ['429s', summary.hubSpot.throttled],
     ['Daily budget used', `${(summary.hubSpot.budgetUsed * 100).toFixed(2)} % of ${summary.hubSpot.dailyLimit}`],
     ['Computed', `${new Date(summary.computedAt).toLocaleString()}${summary.complete ? '' : ' (the day was not over)'}`],
