@@ -3,6 +3,7 @@
 let hub;
 let canReplay = false;
 let next = null;
+let latest = 0; // the newest list asked for: an older answer arriving late must not replace it
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -38,7 +39,9 @@ async function load(more = false) {
   if (queue) query.set('queue', queue);
   if (reason) query.set('reason', reason);
   if (more && next) query.set('after', next);
+  const asked = ++latest;
   const result = await hub.call('GET', `/dead-letters?${query}`);
+  if (asked !== latest) return;
   if (result.status !== 200) { hub.message(hub.$('#dlq-message'), hub.problemText(result)); return; }
   if (!more) hub.message(hub.$('#dlq-message'), '');
   next = result.data.next ?? null;
