@@ -25,6 +25,8 @@ public sealed class HubFactory(IReadOnlyDictionary<string, string?> settings, Ac
         ["Storage:LookupsTable"] = table + "Lookups",
         ["Storage:ContactDatesTable"] = table + "Dates",
         ["Storage:EmailTemplatesTable"] = table + "Templates",
+        // Leases, audits, usage and summaries too: a test hub reads back only what it wrote.
+        ["Storage:OperationsTable"] = table + "Ops",
         // Each test hub stands for a portal of its own: hubs in one test process must not split one budget between them.
         ["Storage:ReplicasTable"] = table + "Replicas",
         ["ServiceBus:ConnectTimeout"] = "00:00:03",

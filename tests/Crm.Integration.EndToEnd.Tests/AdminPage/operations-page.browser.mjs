@@ -128,7 +128,7 @@ try {
   await step("reads yesterday's summary (computed on demand)", async () => {
     await tab('summary');
     await page.click('#summary-run');
-    await page.locator('#summary-message').filter({ hasText: 'Summary of' }).waitFor();
+    await page.locator('#summary-message').filter({ hasText: 'Computed just now' }).waitFor();
     const figures = await page.textContent('#summary-figures');
     assert.match(figures, /Events\s*6/);
     assert.match(await page.textContent('#summary-events'), /user-login/);

@@ -1,6 +1,7 @@
 // The Daily summary tab: one UTC day's events, emails, rejections, time to HubSpot and HubSpot budget, as the
 // daily job (or an operator's "Compute now") stored it. All text via textContent.
 let hub;
+let latest = 0; // the newest question asked: an older answer arriving late must not replace it
 
 function yesterdayUtc() {
   const day = new Date();
@@ -52,7 +53,9 @@ function render(summary) {
 
 async function load(compute = false) {
   const date = hub.$('#summary-date').value || yesterdayUtc();
+  const asked = ++latest;
   const result = await hub.call(compute ? 'POST' : 'GET', `/summaries/${date}${compute ? '/run' : ''}`);
+  if (asked !== latest) return;
   if (result.status !== 200) {
     hub.show(hub.$('#summary'), false);
     hub.message(hub.$('#summary-message'), result.status === 404
@@ -60,7 +63,7 @@ async function load(compute = false) {
       : hub.problemText(result));
     return;
   }
-  hub.message(hub.$('#summary-message'), `Summary of ${result.data.date} (UTC).`, true);
+  hub.message(hub.$('#summary-message'), `${compute ? 'Computed just now: the' : 'The'} summary of ${result.data.date} (UTC).`, true);
   render(result.data);
 }
 
