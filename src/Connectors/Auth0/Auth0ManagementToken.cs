@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Http;
 using System.Net;
 using System.Net.Http.Json;
 using Crm.Integration.Connectors.Secrets;
@@ -10,13 +11,14 @@ namespace Crm.Integration.Connectors.Auth0;
 /// all concurrent callers (Auth0 limits token requests too).
 /// </summary>
 internal sealed class Auth0ManagementToken(IHttpClientFactory clients, ISecretStore secrets, IOptions<Auth0Options> options, TimeProvider time)
+    : IBearerTokenSource
 {
     public const string HttpClientName = "auth0-token";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset RenewAt)? _cached;
 
-    public async ValueTask<string> GetAsync(bool afterRejection, CancellationToken cancellationToken)
+    public async ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken)
     {
         if (!afterRejection && _cached is { } cached && time.GetUtcNow() < cached.RenewAt)
         {

@@ -1,3 +1,4 @@
+using Crm.Integration.Connectors.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,7 +25,10 @@ public static class Auth0ServiceCollectionExtensions
 
         services.AddHttpClient(Auth0ManagementToken.HttpClientName, Configure).AddStandardResilienceHandler(Tune);
         services.AddSingleton<Auth0ManagementToken>();
-        services.AddHttpClient<IAuth0Users, Auth0UsersClient>(Configure).AddStandardResilienceHandler(Tune);
+        services.AddSingleton<IAuth0Users, Auth0UsersClient>();
+        var users = services.AddHttpClient(Auth0UsersClient.HttpClientName, Configure);
+        users.AddStandardResilienceHandler(Tune);
+        users.AddHttpMessageHandler(provider => new BearerTokenHandler(provider.GetRequiredService<Auth0ManagementToken>())); // inside: each attempt carries the current token
         return services;
     }
 

@@ -1,12 +1,16 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 
 namespace Crm.Integration.Connectors.Auth0;
 
-/// <summary><c>GET /api/v2/users/{id}</c> with a cached Management API token; a 401 fetches a new token once.</summary>
-internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken token) : IAuth0Users
+/// <summary>
+/// <c>GET /api/v2/users/{id}</c>; the Management API token (cached, fetched anew once after a 401) is the bearer
+/// handler's (<see cref="Http.BearerTokenHandler"/>). A singleton that asks the factory for its client per call.
+/// </summary>
+internal sealed class Auth0UsersClient(IHttpClientFactory clients) : IAuth0Users
 {
+    public const string HttpClientName = "auth0-users";
+
     public bool IsConfigured => true;
 
     public async Task<Auth0User?> GetUserAsync(string userId, CancellationToken cancellationToken)
@@ -16,7 +20,7 @@ internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken tok
         using var activity = Diagnostics.HubTelemetry.Auth0.StartActivity("auth0 get user");
         try
         {
-            using var response = await SendAsync(userId, afterRejection: false, cancellationToken).ConfigureAwait(false);
+            using var response = await clients.CreateClient(HttpClientName).GetAsync($"api/v2/users/{Uri.EscapeDataString(userId)}", cancellationToken).ConfigureAwait(false);
             return response.StatusCode switch
             {
                 HttpStatusCode.OK => await response.Content.ReadFromJsonAsync(Auth0JsonContext.Default.Auth0User, cancellationToken).ConfigureAwait(false),
@@ -28,20 +32,6 @@ internal sealed class Auth0UsersClient(HttpClient http, Auth0ManagementToken tok
         {
             throw new Auth0UnavailableException($"Auth0 did not answer a user read: {ex.GetType().Name}.", ex);
         }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(string userId, bool afterRejection, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v2/users/{Uri.EscapeDataString(userId)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetAsync(afterRejection, cancellationToken).ConfigureAwait(false));
-        var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Unauthorized && !afterRejection)
-        {
-            response.Dispose();
-            return await SendAsync(userId, afterRejection: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        return response;
     }
 }
 

@@ -1,28 +1,19 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Crm.Integration.Connectors.Http;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
 /// <summary>
-/// Adds the bearer token; on 401 asks the token source for a fresh token once and sends again. When no token can be
-/// had until the app is re-authorised, answers 401 itself without calling HubSpot, so that callers see "not now".
+/// The bearer rule of every client (<see cref="BearerTokenHandler"/>) with HubSpot's token source. When no token can
+/// be had until the app is re-authorised, answers 401 itself without calling HubSpot, so that callers see "not now".
 /// </summary>
-internal sealed class HubSpotAuthHandler(IHubSpotTokenSource tokens) : DelegatingHandler
+internal sealed class HubSpotAuthHandler(IHubSpotTokenSource tokens) : BearerTokenHandler(tokens)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(false, cancellationToken).ConfigureAwait(false));
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(true, cancellationToken).ConfigureAwait(false));
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HubSpotAuthorizationException ex)

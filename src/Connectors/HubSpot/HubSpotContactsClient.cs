@@ -10,9 +10,13 @@ namespace Crm.Integration.Connectors.HubSpot;
 /// <c>POST /crm/v3/objects/contacts/batch/upsert</c> by email. HubSpot does not do partial upserts by email: one bad
 /// input can fail the whole batch with 400 or 409, so such a batch is split in halves until the bad input stands alone.
 /// </summary>
-internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOptions> options, HubMetrics metrics, ILogger<HubSpotContactsClient> logger)
+internal sealed class HubSpotContactsClient(IHttpClientFactory clients, IOptions<HubSpotOptions> options, HubMetrics metrics, ILogger<HubSpotContactsClient> logger)
     : IHubSpotContacts
-{
+{    // Asked of the factory per call: the client is a singleton, and a captured HttpClient would keep one handler
+    // (its DNS answers and connections) for ever.
+    public const string HttpClientName = "hubspot-contacts";
+
+
     private const string UpsertPath = "crm/v3/objects/contacts/batch/upsert";
 
     public async Task<IReadOnlyList<ContactUpsertOutcome>> UpsertByEmailAsync(IReadOnlyList<ContactChange> inputs, CancellationToken cancellationToken)
@@ -66,7 +70,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync(UpsertPath, request, HubSpotJsonContext.Default.BatchUpsertRequest, cancellationToken).ConfigureAwait(false);
+            response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(UpsertPath, request, HubSpotJsonContext.Default.BatchUpsertRequest, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {
@@ -137,7 +141,7 @@ internal sealed class HubSpotContactsClient(HttpClient http, IOptions<HubSpotOpt
         HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            response = await clients.CreateClient(HttpClientName).GetAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (HubSpotResponses.IsUnanswered(ex, cancellationToken))
         {

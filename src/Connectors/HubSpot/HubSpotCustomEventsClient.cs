@@ -3,8 +3,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
-internal sealed class HubSpotCustomEventsClient(HttpClient http, ILogger<HubSpotCustomEventsClient> logger) : IHubSpotCustomEvents
-{
+internal sealed class HubSpotCustomEventsClient(IHttpClientFactory clients, ILogger<HubSpotCustomEventsClient> logger) : IHubSpotCustomEvents
+{    // Asked of the factory per call: the client is a singleton, and a captured HttpClient would keep one handler
+    // (its DNS answers and connections) for ever.
+    public const string HttpClientName = "hubspot-custom-events";
+
+
     private const string SendPath = "events/v3/send";
 
     public async Task<CustomEventOutcome> SendAsync(CustomEventOccurrence occurrence, CancellationToken cancellationToken)
@@ -13,7 +17,7 @@ internal sealed class HubSpotCustomEventsClient(HttpClient http, ILogger<HubSpot
         var request = new CustomEventRequest(occurrence.EventName, occurrence.ContactId, occurrence.OccurredAt, occurrence.Uuid, occurrence.Properties);
         try
         {
-            using var response = await http.PostAsJsonAsync(SendPath, request, HubSpotJsonContext.Default.CustomEventRequest, cancellationToken).ConfigureAwait(false);
+            using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(SendPath, request, HubSpotJsonContext.Default.CustomEventRequest, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {

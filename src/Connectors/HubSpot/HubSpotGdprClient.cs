@@ -3,15 +3,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
-internal sealed class HubSpotGdprClient(HttpClient http, ILogger<HubSpotGdprClient> logger) : IHubSpotGdpr
-{
+internal sealed class HubSpotGdprClient(IHttpClientFactory clients, ILogger<HubSpotGdprClient> logger) : IHubSpotGdpr
+{    // Asked of the factory per call: the client is a singleton, and a captured HttpClient would keep one handler
+    // (its DNS answers and connections) for ever.
+    public const string HttpClientName = "hubspot-gdpr";
+
+
     private const string GdprDeletePath = "crm/v3/objects/contacts/gdpr-delete";
 
     public async Task<GdprDeleteOutcome> DeleteContactAsync(string email, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(GdprDeletePath, new GdprDeleteRequest(email, "email"), HubSpotJsonContext.Default.GdprDeleteRequest, cancellationToken)
+            using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(GdprDeletePath, new GdprDeleteRequest(email, "email"), HubSpotJsonContext.Default.GdprDeleteRequest, cancellationToken)
                 .ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {

@@ -4,14 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Crm.Integration.Connectors.HubSpot;
 
-internal sealed class HubSpotMarketingEmailsClient(HttpClient http, ILogger<HubSpotMarketingEmailsClient> logger) : IHubSpotMarketingEmails
-{
+internal sealed class HubSpotMarketingEmailsClient(IHttpClientFactory clients, ILogger<HubSpotMarketingEmailsClient> logger) : IHubSpotMarketingEmails
+{    // Asked of the factory per call: the client is a singleton, and a captured HttpClient would keep one handler
+    // (its DNS answers and connections) for ever.
+    public const string HttpClientName = "hubspot-marketing-emails";
+
+
     public async Task<MarketingEmailLookup> FindAsync(long emailId, CancellationToken cancellationToken)
     {
         var path = "marketing/v3/emails/" + emailId.ToString(CultureInfo.InvariantCulture);
         try
         {
-            using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            using var response = await clients.CreateClient(HttpClientName).GetAsync(path, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 var email = await response.Content.ReadFromJsonAsync(HubSpotJsonContext.Default.MarketingEmailResponse, cancellationToken).ConfigureAwait(false);

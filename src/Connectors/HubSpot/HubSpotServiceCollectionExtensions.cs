@@ -63,10 +63,10 @@ public static class HubSpotServiceCollectionExtensions
         services.TryAddSingleton<HubSpotUsageCounter>();
         services.AddHostedService<HubSpotUsageFlusher>();
 
-        AddClient<IHubSpotContacts, HubSpotContactsClient>(services, Budget.Counts);
-        AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, Budget.Counts);
-        AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, Budget.Counts);
-        AddClient<IHubSpotGdpr, HubSpotGdprClient>(services, Budget.Counts);
+        AddClient<IHubSpotContacts, HubSpotContactsClient>(services, HubSpotContactsClient.HttpClientName, Budget.Counts);
+        AddClient<IHubSpotCustomEvents, HubSpotCustomEventsClient>(services, HubSpotCustomEventsClient.HttpClientName, Budget.Counts);
+        AddClient<IHubSpotMarketingEmails, HubSpotMarketingEmailsClient>(services, HubSpotMarketingEmailsClient.HttpClientName, Budget.Counts);
+        AddClient<IHubSpotGdpr, HubSpotGdprClient>(services, HubSpotGdprClient.HttpClientName, Budget.Counts);
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
         // Batching and coalescing of contact writes are HubSpot's concern: one batcher for the process, one rule.
         services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
@@ -86,10 +86,14 @@ public static class HubSpotServiceCollectionExtensions
         Yields,
     }
 
-    private static void AddClient<TClient, TImplementation>(IServiceCollection services, Budget budget)
+    /// <summary>A singleton client that asks the factory for its named HttpClient per call, so that handlers rotate.</summary>
+    private static void AddClient<TClient, TImplementation>(IServiceCollection services, string httpClientName, Budget budget)
         where TClient : class
-        where TImplementation : class, TClient =>
-        Configure(services.AddHttpClient<TClient, TImplementation>(), budget);
+        where TImplementation : class, TClient
+    {
+        services.AddSingleton<TClient, TImplementation>();
+        Configure(services.AddHttpClient(httpClientName), budget);
+    }
 
     private static void Configure(IHttpClientBuilder client, Budget budget)
     {

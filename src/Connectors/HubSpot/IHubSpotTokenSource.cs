@@ -1,13 +1,12 @@
+using Crm.Integration.Connectors.Http;
+
 namespace Crm.Integration.Connectors.HubSpot;
 
 /// <summary>Where the bearer token comes from: a private-app token, or OAuth access tokens from a refresh token.</summary>
-public interface IHubSpotTokenSource
+public interface IHubSpotTokenSource : IBearerTokenSource
 {
-    /// <summary>
-    /// The token to send. With <paramref name="afterRejection"/>, HubSpot refused the last one: get a fresh one. Throws
-    /// <see cref="HubSpotAuthorizationException"/> when no token can be had until someone re-authorises the app.
-    /// </summary>
-    ValueTask<string> GetTokenAsync(bool afterRejection, CancellationToken cancellationToken);
+    // GetTokenAsync (IBearerTokenSource) throws HubSpotAuthorizationException when no token can be had until someone
+    // re-authorises the app.
 
     /// <summary>Why the hub cannot call HubSpot until someone acts (e.g. a refused refresh token), or null.</summary>
     string? AuthorizationProblem { get; }
