@@ -12,7 +12,8 @@ internal sealed record FixedFacts(
     IReadOnlyDictionary<string, Auth0User>? Users = null,
     IReadOnlyDictionary<string, ContactLookup>? Contacts = null,
     TaskSignupSettings? TaskSignups = null,
-    bool CanReadUsers = true) : IEventFacts
+    bool CanReadUsers = true,
+    IReadOnlyDictionary<string, EmailTemplate>? Templates = null) : IEventFacts
 {
     public Task<Auth0User?> UserAsync(string userId, CancellationToken cancellationToken) =>
         userId == "down" ? throw new Auth0UnavailableException("Auth0 answered 503.") : Task.FromResult(Users?.GetValueOrDefault(userId));
@@ -24,7 +25,9 @@ internal sealed record FixedFacts(
     public Task<ContactLookup> ContactAsync(ContactKey key, CancellationToken cancellationToken) =>
         Task.FromResult(Contacts?.GetValueOrDefault(key.Value) ?? ContactLookup.NotFound);
 
-    public Task<EmailTemplate?> TemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult<EmailTemplate?>(null);
+    /// <summary>A template named "broken" is one storage holds but cannot read.</summary>
+    public Task<EmailTemplate?> TemplateAsync(string name, CancellationToken cancellationToken) =>
+        name == "broken" ? throw new EmailTemplateInvalidException("Row 'broken' has HubSpotEmailId 'x', not a number.") : Task.FromResult(Templates?.GetValueOrDefault(name));
 
     /// <summary>A plan as one line, so that theory data can say what it expects.</summary>
     public static string Describe(Plan plan) => plan switch
