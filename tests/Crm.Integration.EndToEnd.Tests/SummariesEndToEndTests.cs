@@ -31,10 +31,10 @@ public sealed class SummariesEndToEndTests(HubFixture hub)
         using var beforeResponse = await AdminRequests.SendAsync(hub.Client, "POST", $"/api/admin/summaries/{Today}/run", Operator);
         var before = await AdminRequests.JsonAsync(beforeResponse);
 
-        await PostAuth0Async(Log($"{run}-signup", "ss", $"auth0|{run}", email, "2026-11-19T10:00:00Z"), Log($"{run}-login", "s", $"auth0|{run}", email, "2026-11-20T10:00:00Z"));
+        await PostAuth0Async(HubEvents.Auth0Log($"{run}-signup", "ss", $"auth0|{run}", email, "2026-11-19T10:00:00Z"), HubEvents.Auth0Log($"{run}-login", "s", $"auth0|{run}", email, "2026-11-20T10:00:00Z"));
         var template = $"summary-{run}";
         await hub.Templates.PutAsync(new EmailTemplate(template, 4242, "Platform <hello@platform.example>", [], [], [], [], []));
-        await hub.Raw.SendAsync("platform-events", CloudEvent($"{run}-email", new JsonObject
+        await hub.Raw.SendAsync("platform-events", HubEvents.CloudEvent($"{run}-email", new JsonObject
         {
             ["template_name"] = template, ["to_recipient_email"] = email, ["custom_properties"] = new JsonObject { ["coupon"] = "X" },
         }));
@@ -67,7 +67,7 @@ public sealed class SummariesEndToEndTests(HubFixture hub)
     public async Task Usage_LastHour_HasTheMinutesOfTheHubsCalls_AndTheLimits()
     {
         var run = LogStreamRequests.RunId();
-        await PostAuth0Async(Log($"{run}-signup", "ss", $"auth0|{run}", $"usage-{run}@example.com", "2026-11-19T10:00:00Z"));
+        await PostAuth0Async(HubEvents.Auth0Log($"{run}-signup", "ss", $"auth0|{run}", $"usage-{run}@example.com", "2026-11-19T10:00:00Z"));
         await Eventually.TrueAsync(() => SettledAsync($"{run}-signup", "auth0"), Patience, "the signup");
 
         var usage = await Eventually.GetAsync(async () =>
@@ -144,30 +144,4 @@ public sealed class SummariesEndToEndTests(HubFixture hub)
         using var response = await hub.Client.SendAsync(LogStreamRequests.Post(Encoding.UTF8.GetBytes(new JsonArray(logs).ToJsonString())));
         response.EnsureSuccessStatusCode();
     }
-
-    private static JsonObject Log(string logId, string type, string userId, string email, string date) => new()
-    {
-        ["log_id"] = logId,
-        ["data"] = new JsonObject
-        {
-            ["date"] = date,
-            ["type"] = type,
-            ["user_id"] = userId,
-            ["user_name"] = email,
-            ["details"] = new JsonObject { ["body"] = new JsonObject { ["email"] = email } },
-        },
-    };
-
-    private static Amqp.Message CloudEvent(string id, JsonObject data) => new()
-    {
-        Header = new Amqp.Framing.Header { Durable = true },
-        Properties = new Amqp.Framing.Properties { MessageId = id, ContentType = "application/json" },
-        BodySection = new Amqp.Framing.Data
-        {
-            Binary = Encoding.UTF8.GetBytes(new JsonObject
-            {
-                ["specversion"] = "1.0", ["type"] = "transactional_email", ["source"] = "/e2e", ["id"] = id, ["time"] = "2026-11-24T10:00:00Z", ["data"] = data,
-            }.ToJsonString()),
-        },
-    };
 }

@@ -1,36 +1,20 @@
+using Crm.Integration.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Integration.Functions.Retention;
 
 /// <summary>
-/// The timer trigger: waits for each occurrence of <see cref="RetentionOptions.Schedule"/> (NCRONTAB, UTC) on the
-/// <see cref="TimeProvider"/> and runs the cleanup if no other replica claimed that occurrence. A failed run is logged
-/// and the next occurrence comes as usual (deleting is idempotent; tomorrow's run takes what today's left).
+/// The <c>NotificationsCleanup</c> timer trigger: at each occurrence of <see cref="RetentionOptions.Schedule"/> runs the
+/// cleanup if no other replica claimed that occurrence. Deleting is idempotent: after a failed run, tomorrow's takes
+/// what today's left.
 /// </summary>
 internal sealed class NotificationsCleanupTrigger(NotificationsCleanup cleanup, IOptions<RetentionOptions> options, TimeProvider time, ILogger<NotificationsCleanupTrigger> logger)
-    : BackgroundService
+    : ScheduledTrigger(options.Value.ParsedSchedule(), time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var schedule = options.Value.ParsedSchedule();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var now = time.GetUtcNow();
-            var next = new DateTimeOffset(DateTime.SpecifyKind(schedule.GetNextOccurrence(now.UtcDateTime), DateTimeKind.Utc));
-            Log.CleanupScheduled(logger, next);
-            try
-            {
-                await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
-                await cleanup.TryRunAsync(dryRun: false, next, "schedule", stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log.CleanupFailed(logger, ex);
-            }
-        }
-    }
+    protected override Task RunAsync(DateTimeOffset occurrence, CancellationToken stoppingToken) =>
+        cleanup.TryRunAsync(dryRun: false, occurrence, "schedule", stoppingToken);
+
+    protected override void Scheduled(DateTimeOffset occurrence) => Log.CleanupScheduled(logger, occurrence);
+
+    protected override void Failed(DateTimeOffset occurrence, Exception exception) => Log.CleanupFailed(logger, exception);
 }
