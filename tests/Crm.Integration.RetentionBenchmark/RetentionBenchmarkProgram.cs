@@ -94,7 +94,7 @@ public static class RetentionBenchmarkProgram
         var report = await Cleanup(storage, 100_000).TryRunAsync(dryRun: false, occurrence: null, "benchmark", CancellationToken.None);
         await untilDone.CancelAsync();
         Say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
-        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (the {kept:N0} kept and the probe's own)");
+        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (of the seeded kind: the {kept:N0} kept)");
 
         await WriteAsync(args, lines);
     }
