@@ -125,18 +125,38 @@ internal static class Drivers
 
         public int Refused { get; private set; }
 
+        /// <summary>
+        /// Posts the batch, and again after a refusal as Auth0's log stream would (its events must all arrive for the
+        /// drain to end); the latency is the first attempt's, and every refusal is counted.
+        /// </summary>
         public async Task PostAsync(HttpClient http, byte[] batch)
         {
-            using var request = LogStreamPost(batch);
-            var sent = Stopwatch.GetTimestamp();
-            using var response = await http.SendAsync(request);
-            var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            lock (LatenciesMs)
+            for (var attempt = 1; ; attempt++)
             {
-                LatenciesMs.Add(ms);
-                Refused += response.IsSuccessStatusCode ? 0 : 1;
+                using var request = LogStreamPost(batch);
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                lock (LatenciesMs)
+                {
+                    if (attempt == 1)
+                    {
+                        LatenciesMs.Add(ms);
+                    }
+
+                    Refused += response.IsSuccessStatusCode ? 0 : 1;
+                }
+
+                if (response.IsSuccessStatusCode || attempt == MaxAttempts)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
+
+        private const int MaxAttempts = 30;
     }
 
     /// <summary>A delivery to the webhook as Auth0's log stream sends it.</summary>

@@ -16,7 +16,7 @@ public sealed class StartupTests
     {
         { "Secrets:Auth0LogStreamToken", null, "Secret 'Auth0LogStreamToken' is not set" },
         { "Secrets:HubSpotAccessToken", null, "Secret 'HubSpotAccessToken' is not set" },
-        { "HubSpot:BaseAddress", "not a url", "BaseAddress" },
+        { "HubSpot:BaseAddress", "not a url", "HubSpot:BaseAddress must be an absolute" },
         { "HubSpot:RequestsPerTenSeconds", "0", "RequestsPerTenSeconds" },
         { "HubSpot:MaxBatchSize", "101", "MaxBatchSize" },
         { "Auth0LogStream:ForwardedTypes:2", "slo", "Auth0LogStream:ForwardedTypes may only name log types that have a handler" },
@@ -38,6 +38,7 @@ public sealed class StartupTests
         { "Storage:ConnectionString", "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5;EndpointSuffix=core.windows.net", "Storage:ConnectionString is for Azurite only" },
         { "Storage:TableEndpoint", "https://prod.table.core.windows.net/", "Set Storage:TableEndpoint or Storage:ConnectionString (Azurite), not both" },
         { "ServiceBus:Host", null, "ServiceBus:Host is not set" },
+        { "Auth0:BaseAddress", "my-tenant.eu.auth0.com", "Auth0:BaseAddress must be an absolute" },
     };
 
     [Theory]

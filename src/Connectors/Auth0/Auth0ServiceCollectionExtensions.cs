@@ -12,7 +12,9 @@ public static class Auth0ServiceCollectionExtensions
     /// <summary>The Management API user reader, with retries that honour Auth0's 429 <c>Retry-After</c>.</summary>
     public static IServiceCollection AddAuth0Management(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<Auth0Options, Auth0OptionsValidator>(configuration.GetSection(Auth0Options.SectionName));
+        services.AddValidatedOptions<Auth0Options, Auth0OptionsValidator>(configuration.GetSection(Auth0Options.SectionName))
+            .Validate(o => o.BaseAddress is null || (o.BaseAddress.IsAbsoluteUri && (o.BaseAddress.Scheme == Uri.UriSchemeHttps || o.BaseAddress.Scheme == Uri.UriSchemeHttp)),
+                $"{Auth0Options.SectionName}:BaseAddress must be an absolute http(s):// address, e.g. https://my-tenant.eu.auth0.com/.");
         services.TryAddSingleton(TimeProvider.System);
 
         if (configuration.GetSection(Auth0Options.SectionName)["BaseAddress"] is not { Length: > 0 })

@@ -17,7 +17,9 @@ public static class HubSpotServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<HubSpotOptions, HubSpotOptionsValidator>(configuration.GetSection(HubSpotOptions.SectionName));
+        services.AddValidatedOptions<HubSpotOptions, HubSpotOptionsValidator>(configuration.GetSection(HubSpotOptions.SectionName))
+            .Validate(o => o.BaseAddress is { IsAbsoluteUri: true } address && (address.Scheme == Uri.UriSchemeHttps || address.Scheme == Uri.UriSchemeHttp),
+                $"{HubSpotOptions.SectionName}:BaseAddress must be an absolute http(s):// address, e.g. https://api.hubapi.com/.");
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubMetrics();
         if (configuration.GetSection(HubSpotOptions.SectionName).GetValue<HubSpotAuthentication?>(nameof(HubSpotOptions.Authentication)) == HubSpotAuthentication.OAuth)
