@@ -57,6 +57,7 @@ public static class HubSpotServiceCollectionExtensions
         }
 
         services.AddSingleton<SharedBudgetStatus>();
+        services.AddSingleton<IReplicaCensus>(provider => provider.GetRequiredService<SharedBudgetStatus>());
         services.AddHealthChecks().AddCheck<HubSpotBudgetHealthCheck>("hubspot-budget", tags: ["ready"]);
         services.AddTransient<HubSpotAuthHandler>();
         services.AddTransient<HubSpotAttemptTimeoutHandler>();

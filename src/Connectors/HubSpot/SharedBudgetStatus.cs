@@ -1,7 +1,7 @@
 namespace Crm.Integration.Connectors.HubSpot;
 
 /// <summary>What the budget heartbeat last found, for the health report: kept apart from the coordinator, which needs storage.</summary>
-internal sealed class SharedBudgetStatus
+internal sealed class SharedBudgetStatus : IReplicaCensus
 {
     private int _liveReplicas = 1;
 

@@ -21,6 +21,7 @@ internal sealed class PlanExecutor(
     ITransactionalEmail emails,
     IHubSpotCustomEvents customEvents,
     SendStatusWatcher sendStatuses,
+    IReplicaCensus replicas,
     ILogger<PlanExecutor> logger)
 {
     /// <summary>
@@ -79,6 +80,11 @@ internal sealed class PlanExecutor(
         _ => throw new ArgumentOutOfRangeException(nameof(plan), plan.GetType().Name, "A plan the executor does not know."),
     };
 
+    private async ValueTask<long?> LatestAsync(string email, ContactDate date, CancellationToken cancellationToken) =>
+        replicas.LiveReplicas > 1
+            ? await contactDates.GetAsync(email, date, cancellationToken).ConfigureAwait(false)
+            : contactDates.Known(email, date);
+
     /// <summary>Who the event turned out to be about (an address found in the profile): fingerprinted in the ledger, so that an erasure finds the row.</summary>
     private static PersonIds? PersonOf(Plan plan, NotificationReceipt receipt) => plan switch
     {
@@ -97,10 +103,12 @@ internal sealed class PlanExecutor(
         }
 
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
-        // A later date claimed here while this change was on its way may have landed first: put it back on top. What
-        // this process knows is enough; another replica's later claim is its own write's to keep.
+        // A later date claimed while this change was on its way may have landed first: put it back on top. Alone, this
+        // process knows every claim; beside other replicas it reads the stored date, because another replica's later
+        // write may have reached HubSpot before this one (every claim is stored before its write, so a claim this read
+        // misses is written after this change, and wins).
         if (written.Kind == UpsertOutcomeKind.Succeeded && plan.Guard is { PutBackLater: true } put
-            && contactDates.Known(change.Email, put.Date) is { } latest && latest > put.EpochMilliseconds)
+            && await LatestAsync(change.Email, put.Date, cancellationToken).ConfigureAwait(false) is { } latest && latest > put.EpochMilliseconds)
         {
             written = await contacts.UpsertAsync(change.WithLatest(latest), cancellationToken).ConfigureAwait(false);
         }

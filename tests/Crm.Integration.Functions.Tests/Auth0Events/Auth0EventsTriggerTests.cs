@@ -41,7 +41,7 @@ public sealed class Auth0EventsTriggerTests : IAsyncDisposable
     private Auth0EventsTrigger Trigger(ILoggerFactory logs)
     {
         var time = _time;
-        var (executor, facts) = new InMemoryExecution(_ledger, _auth0, _lookups, _contactDates, _hubSpot, _batcher, time).Build(logs);
+        var (executor, facts) = new InMemoryExecution(_ledger, _auth0, _lookups, _contactDates, _hubSpot, _batcher, time).Build(logs: logs);
         var handler = new Auth0LogEventHandler(executor, facts, time);
         return new Auth0EventsTrigger(new UnusedQueueListener(), handler, TestMetrics.Hub(), time, logs.CreateLogger<Auth0EventsTrigger>());
     }

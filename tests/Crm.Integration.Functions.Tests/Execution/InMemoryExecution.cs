@@ -24,9 +24,11 @@ internal sealed record InMemoryExecution(
     InMemoryEmailTemplates? Templates = null,
     InMemoryCustomEvents? CustomEvents = null,
     FakeTransactionalEmail? Email = null,
-    SendStatusWatcher? Watcher = null)
+    SendStatusWatcher? Watcher = null,
+    int LiveReplicas = 1)
 {
-    public (PlanExecutor Executor, IEventFacts Facts) Build(ILoggerFactory? logs = null)
+    /// <param name="contactWriter">The contact writes' way to HubSpot; the batcher when not given.</param>
+    public (PlanExecutor Executor, IEventFacts Facts) Build(IHubSpotContactWriter? contactWriter = null, ILoggerFactory? logs = null)
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options ?? new PlatformEventsOptions());
         var email = Email ?? new FakeTransactionalEmail();
@@ -40,8 +42,11 @@ internal sealed record InMemoryExecution(
             Contacts,
             new EmailTemplateCatalog(Templates ?? new InMemoryEmailTemplates(), options, Time));
         var executor = new PlanExecutor(
-            Ledger, ContactDates, Batcher, email, CustomEvents ?? new InMemoryCustomEvents(), watcher,
+            Ledger, ContactDates, contactWriter ?? Batcher, email, CustomEvents ?? new InMemoryCustomEvents(), watcher, new FixedCensus(LiveReplicas),
             (logs ?? NullLoggerFactory.Instance).CreateLogger<PlanExecutor>());
         return (executor, facts);
     }
 }
+
+/// <summary>A replica count the test chooses.</summary>
+internal sealed record FixedCensus(int LiveReplicas) : IReplicaCensus;

@@ -104,6 +104,52 @@ public sealed class PlanExecutorTests
         Assert.Equal([1, 2], seen);
     }
 
+    [Theory]
+    [InlineData(2, "1795000000000")] // beside another replica: the stored date is read, the later login put back on top
+    [InlineData(1, "1794000000000")] // alone: what this process knows is every claim (none here), so no read and no put-back
+    public async Task RunAsync_ALaterLoginAnotherReplicaWroteFirst_IsPutBackOnTop_WhenReplicasShareTheWork(int liveReplicas, string final)
+    {
+        const long Mine = 1_794_000_000_000, Theirs = 1_795_000_000_000;
+        var dates = new InMemoryContactDates();
+        var hubSpot = new InMemoryHubSpotContacts();
+        var contacts = new AnotherReplicaWritesFirst(hubSpot, dates, "ada@example.com", Theirs);
+        var (executor, _) = new InMemoryExecution(new InMemoryLedger(), new InMemoryAuth0Users(), new InMemoryLookups(), dates, hubSpot,
+            new ContactBatcher(hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Options.Create(new HubSpotOptions()), TimeProvider.System),
+            new FakeTimeProvider(Now), LiveReplicas: liveReplicas).Build(contacts);
+        var login = new ContactChange("ada@example.com", new Dictionary<string, string> { ["last_login_date"] = Mine.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new HashSet<string>(StringComparer.Ordinal) { "last_login_date" });
+
+        await executor.RunAsync(Receipt("login"), _ => Task.FromResult<Plan>(new UpsertContact(login, new DateGuard(ContactDate.LastLogin, Mine, PutBackLater: true))), CancellationToken.None);
+
+        Assert.Equal(final, contacts.Final["last_login_date"]);
+    }
+
+    /// <summary>
+    /// HubSpot as two replicas meet it: while this one's change is on its way, another claims a later date for the
+    /// contact (in the table, not in this process's memory) and its write lands first.
+    /// </summary>
+    private sealed class AnotherReplicaWritesFirst(InMemoryHubSpotContacts hubSpot, InMemoryContactDates dates, string email, long theirs) : IHubSpotContactWriter
+    {
+        public Dictionary<string, string> Final { get; } = new(StringComparer.Ordinal);
+
+        public async Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken)
+        {
+            if (Final.Count == 0)
+            {
+                dates.ClaimedElsewhere[(email, ContactDate.LastLogin)] = theirs;
+                Final["last_login_date"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            foreach (var (name, value) in change.Properties)
+            {
+                Final[name] = value;
+            }
+
+            var outcomes = await hubSpot.UpsertByEmailAsync([change], cancellationToken);
+            return outcomes[0];
+        }
+    }
+
     private static NotificationReceipt Receipt(string id) => new(id, "email", "transactional-email", Now);
 
     private static SingleSendEmail Email(string sendId) =>

@@ -15,11 +15,22 @@ public sealed class InMemoryContactDates : IContactDates
 {
     public ConcurrentDictionary<(string Email, ContactDate Date), long> Written { get; } = new();
 
-    public Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken) =>
-        Task.FromResult(Written.TryGetValue((email, date), out var ms) ? ms : (long?)null);
+    /// <summary>Dates another replica stored: in the table (read, advanced against) but not in this process's memory (<see cref="Known"/>).</summary>
+    public ConcurrentDictionary<(string Email, ContactDate Date), long> ClaimedElsewhere { get; } = new();
+
+    public Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken) => Task.FromResult(Stored(email, date));
 
     public long? Known(string email, ContactDate date) => Written.TryGetValue((email, date), out var ms) ? ms : null;
 
     public Task<long> AdvanceAsync(string email, ContactDate date, long epochMilliseconds, CancellationToken cancellationToken) =>
-        Task.FromResult(Written.AddOrUpdate((email, date), epochMilliseconds, (_, stored) => Math.Max(stored, epochMilliseconds)));
+        Task.FromResult(Stored(email, date) is { } stored && stored >= epochMilliseconds
+            ? stored
+            : Written.AddOrUpdate((email, date), epochMilliseconds, (_, mine) => Math.Max(mine, epochMilliseconds)));
+
+    private long? Stored(string email, ContactDate date)
+    {
+        long? mine = Written.TryGetValue((email, date), out var ms) ? ms : null;
+        long? theirs = ClaimedElsewhere.TryGetValue((email, date), out var other) ? other : null;
+        return mine is null ? theirs : theirs is null ? mine : Math.Max(mine.Value, theirs.Value);
+    }
 }
