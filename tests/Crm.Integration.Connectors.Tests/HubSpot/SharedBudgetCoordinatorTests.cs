@@ -28,8 +28,16 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
 
         var (second, secondLimiter) = Replica();
         await second.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 10), Busy, "the first to shrink to 10");
-        Assert.Equal(0, secondLimiter.Limit); // it waits for the others' calls under the old share to leave the window
+        // The newcomer waits for the others' calls under the old share to leave the window: while the first still
+        // holds all 20, the second holds nothing (checked at every look, not once after a wait that load can stretch).
+        var overlaps = 0;
+        await Eventually.TrueAsync(() =>
+        {
+            var (firstNow, secondNow) = (firstLimiter.Limit, secondLimiter.Limit);
+            overlaps += firstNow + secondNow > 20 ? 1 : 0;
+            return Task.FromResult(firstNow == 10);
+        }, Busy, "the first to shrink to 10");
+        Assert.Equal(0, overlaps);
         await Eventually.TrueAsync(() => Task.FromResult(secondLimiter.Limit == 10), Fast.Settle + TimeSpan.FromSeconds(5), "the newcomer to take 10");
         Assert.Equal(20, firstLimiter.Limit + secondLimiter.Limit);
 
