@@ -10,7 +10,10 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is needed: http
 if ! command -v gnuplot >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     echo "[bench] installing gnuplot (for the chart)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null
+    # A fresh machine has no package lists yet; without gnuplot the report still comes, only its chart is missing.
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }; } \
+      || echo "[bench] gnuplot could not be installed: the report comes without its chart"
   else
     echo "[bench] gnuplot is not installed and this is not root: the report comes without its chart"
   fi

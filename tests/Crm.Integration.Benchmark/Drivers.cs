@@ -206,6 +206,40 @@ internal static class Drivers
         return settled;
     }
 
+    /// <summary>
+    /// For up to <paramref name="count"/> contacts that do not show their latest login: the date expected and found, and
+    /// the ledger row of the event that carries the latest one (status, attempts, last error).
+    /// </summary>
+    public static async Task<List<string>> ExplainWrongAsync(Portal portal, Workload workload, Azure.Data.Tables.TableClient ledger, int count)
+    {
+        var lines = new List<string>();
+        foreach (var (email, lastLogin) in workload.LastLoginByEmail.Where(pair => pair.Value != long.MinValue))
+        {
+            var found = portal.Contacts.TryGetValue(email, out var contact) ? contact.Properties.GetValueOrDefault("last_login_date") : "no contact";
+            if (found == lastLogin.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                continue;
+            }
+
+            var latest = workload.Events.Where(e => ((string)e["data"]!["user_name"]!).Equals(email, StringComparison.OrdinalIgnoreCase)
+                && DateTimeOffset.Parse((string)e["data"]!["date"]!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() == lastLogin)
+                .Select(e => (string)e["log_id"]!).First();
+            var rows = new List<string>();
+            await foreach (var row in ledger.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"SourceId eq {latest}")))
+            {
+                rows.Add($"{row.GetString("Status")} attempts {row.GetInt32("Attempts")} duplicates {row.GetInt32("DuplicatesSeen")} updated {row.GetDateTimeOffset("UpdatedAt"):O} error '{row.GetString("LastError")}'");
+            }
+
+            lines.Add($"{latest}: expected {lastLogin}, found {found}; ledger: {(rows.Count == 0 ? "no row" : string.Join(" | ", rows))}");
+            if (lines.Count == count)
+            {
+                break;
+            }
+        }
+
+        return lines;
+    }
+
     /// <summary>Contacts that do not yet show what the workload says they must.</summary>
     public static int Missing(Portal portal, Workload workload)
     {

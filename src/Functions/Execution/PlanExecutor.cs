@@ -49,7 +49,12 @@ internal sealed class PlanExecutor(
             plan = new RetryLater(TimeSpan.Zero, Reasons.Auth0Unavailable.Because(ex.Message));
         }
 
-        var (outcome, verdict) = await CarryOutAsync(plan, cancellationToken).ConfigureAwait(false);
+        // An earlier attempt may have left HubSpot on this event's (older) date: a write that timed out may still have
+        // landed, a put-back may have failed. It owes the contact its latest date, which the date guard alone would now
+        // call late and write nothing.
+        var owesLatest = LedgerReasons.CodeOf(admission.Record.LastError) is var lastCode
+            && (lastCode == Reasons.LaterDateNotRestored.Code || lastCode == Reasons.HubSpotUnavailable.Code);
+        var (outcome, verdict) = await CarryOutAsync(plan, owesLatest, cancellationToken).ConfigureAwait(false);
         await ledger.RecordOutcomeAsync(receipt, outcome with { Person = PersonOf(plan, receipt) }, cancellationToken).ConfigureAwait(false);
         if (plan is SendEmail && outcome.Status == NotificationStatus.Delivered && outcome.Result is "PENDING" or "PROCESSING" && outcome.HubSpotId is { } statusId)
         {
@@ -69,9 +74,9 @@ internal sealed class PlanExecutor(
         return why;
     }
 
-    private Task<(NotificationOutcome, HandlerOutcome)> CarryOutAsync(Plan plan, CancellationToken cancellationToken) => plan switch
+    private Task<(NotificationOutcome, HandlerOutcome)> CarryOutAsync(Plan plan, bool owesLatest, CancellationToken cancellationToken) => plan switch
     {
-        UpsertContact upsert => UpsertAsync(upsert, cancellationToken),
+        UpsertContact upsert => UpsertAsync(upsert, owesLatest, cancellationToken),
         SendEmail send => SendAsync(send, cancellationToken),
         RecordCustomEvent occurrence => RecordAsync(occurrence, cancellationToken),
         RetryLater retry => Task.FromResult(LedgerOutcomes.Failed(retry.Why with { RetryAfter = retry.Delay > TimeSpan.Zero ? retry.Delay : null })),
@@ -93,13 +98,21 @@ internal sealed class PlanExecutor(
         _ => null,
     };
 
-    private async Task<(NotificationOutcome, HandlerOutcome)> UpsertAsync(UpsertContact plan, CancellationToken cancellationToken)
+    private async Task<(NotificationOutcome, HandlerOutcome)> UpsertAsync(UpsertContact plan, bool owesLatest, CancellationToken cancellationToken)
     {
         var change = plan.Change;
+        var writtenDate = plan.Guard?.EpochMilliseconds;
         if (plan.Guard is { } guard
-            && await contactDates.AdvanceAsync(change.Email, guard.Date, guard.EpochMilliseconds, cancellationToken).ConfigureAwait(false) > guard.EpochMilliseconds)
+            && await contactDates.AdvanceAsync(change.Email, guard.Date, guard.EpochMilliseconds, cancellationToken).ConfigureAwait(false) is var stored
+            && stored > guard.EpochMilliseconds)
         {
-            return (new NotificationOutcome(NotificationStatus.Delivered, LaterAlreadyThere(guard.Date), plan.ContactId), HandlerOutcome.Success);
+            if (!owesLatest)
+            {
+                return (new NotificationOutcome(NotificationStatus.Delivered, LaterAlreadyThere(guard.Date), plan.ContactId), HandlerOutcome.Success);
+            }
+
+            change = change.WithLatest(stored);
+            writtenDate = stored;
         }
 
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
@@ -108,9 +121,15 @@ internal sealed class PlanExecutor(
         // write may have reached HubSpot before this one (every claim is stored before its write, so a claim this read
         // misses is written after this change, and wins).
         if (written.Kind == UpsertOutcomeKind.Succeeded && plan.Guard is { PutBackLater: true } put
-            && await LatestAsync(change.Email, put.Date, cancellationToken).ConfigureAwait(false) is { } latest && latest > put.EpochMilliseconds)
+            && await LatestAsync(change.Email, put.Date, cancellationToken).ConfigureAwait(false) is { } latest && latest > writtenDate)
         {
             written = await contacts.UpsertAsync(change.WithLatest(latest), cancellationToken).ConfigureAwait(false);
+            if (written.Kind != UpsertOutcomeKind.Succeeded)
+            {
+                // HubSpot now shows this older date; until the later one is back on top, this event is not done.
+                return LedgerOutcomes.Failed(Reasons.LaterDateNotRestored.Because(
+                    $"Wrote an older date and could not put the later one back: {written.Error?.ToString() ?? "HubSpot did not take the contact now."}"));
+            }
         }
 
         return written.Kind switch

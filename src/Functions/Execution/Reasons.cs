@@ -49,6 +49,9 @@ public static class Reasons
     // The systems behind
     public static readonly Reason HubSpotRejected = Permanent(nameof(HubSpotRejected));
     public static readonly Reason HubSpotUnavailable = Transient(nameof(HubSpotUnavailable));
+
+    /// <summary>The change was written, but the later date claimed meanwhile could not be put back on top: the next attempt writes it.</summary>
+    public static readonly Reason LaterDateNotRestored = Transient(nameof(LaterDateNotRestored));
     public static readonly Reason Auth0Unavailable = Transient(nameof(Auth0Unavailable));
     public static readonly Reason StorageRefused = Permanent(nameof(StorageRefused));
     public static readonly Reason StorageUnavailable = Transient(nameof(StorageUnavailable));

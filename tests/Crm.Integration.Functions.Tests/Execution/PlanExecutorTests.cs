@@ -124,20 +124,93 @@ public sealed class PlanExecutorTests
         Assert.Equal(final, contacts.Final["last_login_date"]);
     }
 
+    public static TheoryData<string, FailedWrite, string> WritesThatLeaveTheOlderDate => new()
+    {
+        { "the put-back is refused for now: the row says so, and the next attempt writes the later date", FailedWrite.PutBack, "LaterDateNotRestored" },
+        { "the write lands but its answer is lost (a timeout): the next attempt writes the later date", FailedWrite.FirstAnswer, "HubSpotUnavailable" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WritesThatLeaveTheOlderDate))]
+    public async Task RunAsync_AnAttemptThatMayHaveLeftTheOlderDate_IsNotDone_UntilTheLaterOneIsBackOnTop(string because, FailedWrite failing, string reason)
+    {
+        const long Mine = 1_794_000_000_000, Theirs = 1_795_000_000_000;
+        var dates = new InMemoryContactDates();
+        var hubSpot = new InMemoryHubSpotContacts();
+        var contacts = new AnotherReplicaWritesFirst(hubSpot, dates, "ada@example.com", Theirs) { Failing = failing };
+        var ledger = new InMemoryLedger();
+        var (executor, _) = new InMemoryExecution(ledger, new InMemoryAuth0Users(), new InMemoryLookups(), dates, hubSpot,
+            new ContactBatcher(hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Options.Create(new HubSpotOptions()), TimeProvider.System),
+            new FakeTimeProvider(Now), LiveReplicas: 2).Build(contacts);
+        var login = new ContactChange("ada@example.com", new Dictionary<string, string> { ["last_login_date"] = Mine.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new HashSet<string>(StringComparer.Ordinal) { "last_login_date" });
+        var receipt = Receipt("login-" + failing);
+        Task<Plan> Decide(int attempt) => Task.FromResult<Plan>(new UpsertContact(login, new DateGuard(ContactDate.LastLogin, Mine, PutBackLater: true)));
+
+        var first = await executor.RunAsync(receipt, Decide, CancellationToken.None);
+        var shownBetween = contacts.Final["last_login_date"];
+        var second = await executor.RunAsync(receipt, Decide, CancellationToken.None);
+        var row = await ledger.FindAsync(receipt.SourceId, receipt.Channel, CancellationToken.None);
+
+        Assert.True((OutcomeKind.Transient, reason) == (first.Kind, first.Reason), because);
+        Assert.Equal(Mine.ToString(System.Globalization.CultureInfo.InvariantCulture), shownBetween);
+        Assert.Equal((OutcomeKind.Success, NotificationStatus.Delivered), (second.Kind, row!.Status));
+        Assert.Equal(Theirs.ToString(System.Globalization.CultureInfo.InvariantCulture), contacts.Final["last_login_date"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_ALateLoginAfterAFailureThatWroteNothingOlder_StillWritesNothing()
+    {
+        const long Mine = 1_794_000_000_000, Theirs = 1_795_000_000_000;
+        var dates = new InMemoryContactDates();
+        dates.ClaimedElsewhere[("ada@example.com", ContactDate.LastLogin)] = Theirs;
+        var receipt = Receipt("late-after-auth0-down");
+        await _executor.RunAsync(receipt, _ => throw new Auth0UnavailableException("Auth0 answered 503."), CancellationToken.None);
+        var hubSpot = new InMemoryHubSpotContacts();
+        var (executor, _) = new InMemoryExecution(_ledger, new InMemoryAuth0Users(), new InMemoryLookups(), dates, hubSpot,
+            new ContactBatcher(hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Options.Create(new HubSpotOptions()), TimeProvider.System),
+            new FakeTimeProvider(Now), LiveReplicas: 2).Build();
+        var login = new ContactChange("ada@example.com", new Dictionary<string, string> { ["last_login_date"] = Mine.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new HashSet<string>(StringComparer.Ordinal) { "last_login_date" });
+
+        var verdict = await executor.RunAsync(receipt, _ => Task.FromResult<Plan>(new UpsertContact(login, new DateGuard(ContactDate.LastLogin, Mine, PutBackLater: true))), CancellationToken.None);
+
+        Assert.Equal(OutcomeKind.Success, verdict.Kind);
+        Assert.Empty(hubSpot.Written);
+    }
+
+    public enum FailedWrite
+    {
+        None,
+        PutBack,
+        FirstAnswer,
+    }
+
     /// <summary>
     /// HubSpot as two replicas meet it: while this one's change is on its way, another claims a later date for the
-    /// contact (in the table, not in this process's memory) and its write lands first.
+    /// contact (in the table, not in this process's memory) and its write lands first. <see cref="Failing"/> makes one
+    /// of this replica's writes fail once: the put-back refused, or the first write applied with its answer lost.
     /// </summary>
     private sealed class AnotherReplicaWritesFirst(InMemoryHubSpotContacts hubSpot, InMemoryContactDates dates, string email, long theirs) : IHubSpotContactWriter
     {
+        private int _writes;
+
+        public FailedWrite Failing { get; init; }
+
         public Dictionary<string, string> Final { get; } = new(StringComparer.Ordinal);
 
         public async Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken)
         {
+            var write = ++_writes;
             if (Final.Count == 0)
             {
                 dates.ClaimedElsewhere[(email, ContactDate.LastLogin)] = theirs;
                 Final["last_login_date"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (write == 2 && Failing == FailedWrite.PutBack)
+            {
+                return ContactUpsertOutcome.Transient(new HubSpotError(429, "Ten-secondly limit reached."));
             }
 
             foreach (var (name, value) in change.Properties)
@@ -146,7 +219,7 @@ public sealed class PlanExecutorTests
             }
 
             var outcomes = await hubSpot.UpsertByEmailAsync([change], cancellationToken);
-            return outcomes[0];
+            return write == 1 && Failing == FailedWrite.FirstAnswer ? ContactUpsertOutcome.Transient(new HubSpotError(0, "The attempt timed out.")) : outcomes[0];
         }
     }
 
