@@ -116,17 +116,19 @@ internal sealed class PlanExecutor(
         }
 
         var written = await contacts.UpsertAsync(change, cancellationToken).ConfigureAwait(false);
-        // A later date claimed while this change was on its way may have landed first: put it back on top. Alone, this
-        // process knows every claim; beside other replicas it reads the stored date, because another replica's later
-        // write may have reached HubSpot before this one (every claim is stored before its write, so a claim this read
-        // misses is written after this change, and wins).
-        if (written.Kind == UpsertOutcomeKind.Succeeded && plan.Guard is { PutBackLater: true } put
+        // A later date claimed while this change was on its way may have landed first: put it back on top, and look
+        // again after each put-back, since a put-back is a write that a still later claim may overtake in turn. Alone,
+        // this process knows every claim; beside other replicas it reads the stored date, because another replica's
+        // later write may have reached HubSpot before this one (every claim is stored before its write, so a claim this
+        // read misses is written after this change, and wins).
+        while (written.Kind == UpsertOutcomeKind.Succeeded && plan.Guard is { PutBackLater: true } put
             && await LatestAsync(change.Email, put.Date, cancellationToken).ConfigureAwait(false) is { } latest && latest > writtenDate)
         {
             written = await contacts.UpsertAsync(change.WithLatest(latest), cancellationToken).ConfigureAwait(false);
+            writtenDate = latest;
             if (written.Kind != UpsertOutcomeKind.Succeeded)
             {
-                // HubSpot now shows this older date; until the later one is back on top, this event is not done.
+                // HubSpot may now show an older date; until the later one is back on top, this event is not done.
                 return LedgerOutcomes.Failed(Reasons.LaterDateNotRestored.Because(
                     $"Wrote an older date and could not put the later one back: {written.Error?.ToString() ?? "HubSpot did not take the contact now."}"));
             }

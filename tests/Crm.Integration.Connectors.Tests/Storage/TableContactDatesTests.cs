@@ -64,6 +64,29 @@ public sealed class TableContactDatesTests(SharedStackFixture fixture) : IDispos
     }
 
     /// <summary>
+    /// Issue 18: two replicas, many contacts at once, so that the claims leave as entity-group transactions. One replica
+    /// claims every contact, the other raises them all, and the first — remembering its own, now stale, ETags — claims
+    /// dates between the two: in the transactions every stale replace must fail on its own, and no date go back.
+    /// </summary>
+    [Fact]
+    public async Task ManyContactsAtOnce_StaleClaimsInOneTransaction_EachFailsAlone_AndNoDateGoesBack()
+    {
+        var (here, requests) = Replica(remembered: 50_000);
+        var (there, _) = Replica(remembered: 50_000);
+        var emails = Enumerable.Range(0, 400).Select(_ => Email()).ToList();
+
+        await Task.WhenAll(emails.Select(email => here.AdvanceAsync(email, ContactDate.LastLogin, 200, CancellationToken.None)));
+        var firstClaims = requests.Reset();
+        await Task.WhenAll(emails.Select(email => there.AdvanceAsync(email, ContactDate.LastLogin, 300, CancellationToken.None)));
+        var stale = await Task.WhenAll(emails.Select((email, i) => here.AdvanceAsync(email, ContactDate.LastLogin, i % 2 == 0 ? 250 : 350, CancellationToken.None)));
+        var stored = await Task.WhenAll(emails.Select(email => there.GetAsync(email, ContactDate.LastLogin, CancellationToken.None)));
+
+        Assert.True(firstClaims < emails.Count / 2, $"{firstClaims} requests for {emails.Count} first claims: they did not share transactions");
+        Assert.Equal(emails.Select((_, i) => i % 2 == 0 ? 300L : 350L), stale);
+        Assert.Equal(emails.Select((_, i) => (long?)(i % 2 == 0 ? 300L : 350L)), stored);
+    }
+
+    /// <summary>
     /// Issue 14, defect 5: logins of one contact racing (20,000 logins of 20 users) met 412s beyond five tries and were
     /// abandoned as "storage unavailable". Here a rival replica moves the row (to an earlier date) just before each of
     /// the claimer's first twelve writes: the claimer loses twelve rounds in a row and must still settle, on top.

@@ -186,26 +186,48 @@ public sealed class PlanExecutorTests
         FirstAnswer,
     }
 
+    [Fact]
+    public async Task RunAsync_APutBackOvertakenByAStillLaterLogin_LooksAgain_AndEndsOnTheLatest()
+    {
+        const long Mine = 1_794_000_000_000, Theirs = 1_795_000_000_000, Latest = 1_796_000_000_000;
+        var dates = new InMemoryContactDates();
+        var hubSpot = new InMemoryHubSpotContacts();
+        var contacts = new AnotherReplicaWritesFirst(hubSpot, dates, "ada@example.com", Theirs, Latest);
+        var (executor, _) = new InMemoryExecution(new InMemoryLedger(), new InMemoryAuth0Users(), new InMemoryLookups(), dates, hubSpot,
+            new ContactBatcher(hubSpot, new UnlimitedBudget(), Options.Create(new ContactBatchingOptions { Window = TimeSpan.Zero }), Options.Create(new HubSpotOptions()), TimeProvider.System),
+            new FakeTimeProvider(Now), LiveReplicas: 2).Build(contacts);
+        var login = new ContactChange("ada@example.com", new Dictionary<string, string> { ["last_login_date"] = Mine.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new HashSet<string>(StringComparer.Ordinal) { "last_login_date" });
+
+        var verdict = await executor.RunAsync(Receipt("overtaken"), _ => Task.FromResult<Plan>(new UpsertContact(login, new DateGuard(ContactDate.LastLogin, Mine, PutBackLater: true))), CancellationToken.None);
+
+        Assert.Equal(OutcomeKind.Success, verdict.Kind);
+        Assert.Equal((Latest.ToString(System.Globalization.CultureInfo.InvariantCulture), 3), (contacts.Final["last_login_date"], contacts.Writes));
+    }
+
     /// <summary>
-    /// HubSpot as two replicas meet it: while this one's change is on its way, another claims a later date for the
-    /// contact (in the table, not in this process's memory) and its write lands first. <see cref="Failing"/> makes one
-    /// of this replica's writes fail once: the put-back refused, or the first write applied with its answer lost.
+    /// HubSpot as two replicas meet it: before each of this replica's first writes, another claims the next of
+    /// <paramref name="theirs"/> for the contact (in the table, not in this process's memory) and its write lands first.
+    /// <see cref="Failing"/> makes one of this replica's writes fail once: the put-back refused, or the first write
+    /// applied with its answer lost.
     /// </summary>
-    private sealed class AnotherReplicaWritesFirst(InMemoryHubSpotContacts hubSpot, InMemoryContactDates dates, string email, long theirs) : IHubSpotContactWriter
+    private sealed class AnotherReplicaWritesFirst(InMemoryHubSpotContacts hubSpot, InMemoryContactDates dates, string email, params long[] theirs) : IHubSpotContactWriter
     {
         private int _writes;
 
         public FailedWrite Failing { get; init; }
+
+        public int Writes => _writes;
 
         public Dictionary<string, string> Final { get; } = new(StringComparer.Ordinal);
 
         public async Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken)
         {
             var write = ++_writes;
-            if (Final.Count == 0)
+            if (write <= theirs.Length && (Failing == FailedWrite.None || write == 1))
             {
-                dates.ClaimedElsewhere[(email, ContactDate.LastLogin)] = theirs;
-                Final["last_login_date"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                dates.ClaimedElsewhere[(email, ContactDate.LastLogin)] = theirs[write - 1];
+                Final["last_login_date"] = theirs[write - 1].ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             if (write == 2 && Failing == FailedWrite.PutBack)
