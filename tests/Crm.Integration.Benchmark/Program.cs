@@ -100,6 +100,10 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
     // Every request the hub made to the table endpoint from the first event in until the last was settled, per event.
     report["drain"]!["storageRequests"] = storageRequests;
     report["drain"]!["storageRequestsPerEvent"] = Math.Round(storageRequests / (double)(workload.Events.Count + late.Count), 3);
+    var storageRequestsPerSecond = storageRequests / drained.TotalSeconds;
+    report["drain"]!["storageRequestsPerSecond"] = Math.Round(storageRequestsPerSecond, 1);
+    Console.WriteLine("[bench] measuring Azurite's own ceiling (a plain table load, nothing else on it)");
+    report["storageCeiling"] = await StorageCeiling.MeasureAsync(stack.TableConnectionString, TimeSpan.FromSeconds(10), storageRequestsPerSecond);
     report["latency"] = new JsonObject
     {
         ["events"] = latencyRows.Count,

@@ -64,7 +64,7 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {t!["what"]} | {t["measured"]} | {t["target"]} | {((bool)t["met"]! ? "yes" : "**no**")} |");
         }
 
-        foreach (var section in new[] { "ingest", "webhookAtRate", "drain", "latency", "cost", "correctness", "baseline", "settings" })
+        foreach (var section in new[] { "ingest", "webhookAtRate", "drain", "storageCeiling", "latency", "cost", "correctness", "baseline", "settings" })
         {
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {section}").AppendLine().AppendLine("| figure | value |").AppendLine("|---|---|");
             foreach (var (name, value) in r[section]!.AsObject())
