@@ -269,7 +269,9 @@ JsonObject Drain(object traffic, TimeSpan drained, Workload drainedWorkload, int
     // From the first budget call to the last: the exempt single-sends have a time of their own (emailsPerSecond).
     var budget = BudgetUse.Of(snapshot, settings.Limit);
     var (budgetCalls, activeSeconds, allowed) = (budget.Calls, budget.ActiveSeconds, budget.Allowed);
-    var written = simulator.Portal.Traffic.UpsertBatchSizes.Sum();
+    // The drain's own writes, as the snapshot taken when it ended holds them (the latency phase writes more after).
+    var batchSizes = snapshot["upsertBatchSizes"]!.AsArray().Select(size => (int)size!).ToList();
+    var written = batchSizes.Sum();
     var emailTimes = simulator.Portal.Emails.Select(e => e.RequestedAt).ToList();
     var emailSeconds = emailTimes.Count < 2 ? 1 : (emailTimes.Max() - emailTimes.Min()).TotalSeconds;
     return new JsonObject
@@ -288,7 +290,7 @@ JsonObject Drain(object traffic, TimeSpan drained, Workload drainedWorkload, int
         ["contactWrites"] = written,
         ["contactWritesPerSecond"] = Math.Round(written / (double)activeSeconds, 1),
         ["ceilingContactWritesPerSecond"] = settings.Limit * 10,
-        ["meanBatchSize"] = Math.Round(simulator.Portal.Traffic.UpsertBatchSizes.DefaultIfEmpty().Average(), 1),
+        ["meanBatchSize"] = Math.Round(batchSizes.DefaultIfEmpty().Average(), 1),
         ["emailsPerSecond"] = Math.Round(emailTimes.Count / emailSeconds, 1),
     };
 }

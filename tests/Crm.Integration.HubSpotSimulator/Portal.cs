@@ -102,7 +102,8 @@ public sealed class TrafficStats(TimeProvider time)
         faults = _faults,
         byPath = _byPath.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         upsertBatchSizes = _upsertBatchSizes.ToArray(),
-        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, budget = p.Value[0], throttled = p.Value[1], exempt = p.Value[2] }),
+        // Taken now: a snapshot serialised later must not count the calls made meanwhile.
+        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, budget = p.Value[0], throttled = p.Value[1], exempt = p.Value[2] }).ToArray(),
     };
 
     public void Reset()
