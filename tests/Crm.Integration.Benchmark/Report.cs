@@ -39,7 +39,7 @@ internal static class Report
             Target("contact writes per second vs ceiling", N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond"), ">= 0.95",
                 N("drain", "contactWritesPerSecond") / N("drain", "ceilingContactWritesPerSecond") >= 0.95),
             Target("storage requests per Auth0 event over the drain", N("drain", "storageRequestsPerEvent"), "<= 1.0", N("drain", "storageRequestsPerEvent") <= 1.0),
-            Target("ingest, events per second", N("ingest", "eventsPerSecond"), ">= 5000", N("ingest", "eventsPerSecond") >= 5000),
+            Target("ingest, events per second", N("ingest", "eventsPerSecond"), ">= 10000", N("ingest", "eventsPerSecond") >= 10_000), // issue 15 (issue 6 asked 5,000)
             Target($"webhook p99 for a 100-event batch {webhookAt}, ms", webhookP99, "<= 50", webhookP99 <= 50),
             Target("p99 webhook-to-HubSpot without a backlog, ms", N("latency", "p99Ms"), "<= 1000", N("latency", "p99Ms") <= 1000),
             Target("hub peak RSS with the backlog, MB", N("cost", "peakRssMb"), "<= 300", N("cost", "peakRssMb") <= 300),
