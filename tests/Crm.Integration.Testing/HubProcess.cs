@@ -28,15 +28,7 @@ public sealed class HubProcess : IAsyncDisposable
     public long PeakRssBytes => Math.Max(_peakRssBytes, Status("VmHWM:") ?? 0);
 
     /// <summary>User plus system CPU time of the process so far.</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
-        }
-    }
+    public TimeSpan CpuTime => ProcessCpu.Of(_process.Id);
 
     /// <param name="logFile">Where the hub's console output goes, under <c>.stack/</c>.</param>
     public static async Task<HubProcess> StartAsync(int port, IReadOnlyDictionary<string, string> settings, string logFile = "bench-hub.log")
