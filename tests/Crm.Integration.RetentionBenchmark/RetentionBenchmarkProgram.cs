@@ -12,7 +12,7 @@ namespace Crm.Integration.RetentionBenchmark;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
-/// [--kept-rows 250000] [--rates 200,1000] [--phase-seconds 30] [--dry-run 1]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// [--kept-rows 250000] [--rates 200,1000] [--phase-seconds 30] [--dry-run 1] [--existing-table name|find [--unpaced 1 | --pages 3]]</c> against an Azurite already running (in memory, see scripts/stack.sh):
 /// seeds expired rows and rows to keep in the ledger's layout (keyed by channel and day: the cleanup reads the expired
 /// days' partitions only), then measures, with a live-path probe running throughout (a ledger admit and an
 /// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
@@ -27,11 +27,11 @@ public static class RetentionBenchmarkProgram
         var phaseSeconds = Arg(args, "--phase-seconds", 30);
         var kept = Arg(args, "--kept-rows", 250_000);
         var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
-        var existing = ArgText(args, "--existing-table");
-        var table = existing ?? $"Retention{Guid.NewGuid():N}"[..20];
         var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
             $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var existing = ArgText(args, "--existing-table") is "find" ? await LedgerLeftByAnEarlierRunAsync(connection) : ArgText(args, "--existing-table");
+        var table = existing ?? $"Retention{Guid.NewGuid():N}"[..20];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = connection,
@@ -51,7 +51,8 @@ public static class RetentionBenchmarkProgram
 
         if (existing is not null)
         {
-            await PagesAsync(storage, ledger, Arg(args, "--pages", 3), Say);
+            // --unpaced 1: clean the seeded table to the end (a table an earlier run left half done); else a few pages.
+            await (Arg(args, "--unpaced", 0) == 1 ? UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say) : PagesAsync(storage, ledger, Arg(args, "--pages", 3), Say));
             await WriteAsync(args, lines);
             return;
         }
@@ -90,15 +91,34 @@ public static class RetentionBenchmarkProgram
             Say($"- paced at {rate} rows/s for {phaseSeconds} s: {gone:N0} deleted ({gone / took.TotalSeconds:F0} rows/s); live path meanwhile: {await during}");
         }
 
+        await UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say);
+        await WriteAsync(args, lines);
+    }
+
+    /// <summary>The cleanup unpaced until nothing expired is left, with the live-path probe running.</summary>
+    private static async Task UnpacedAsync(ServiceProvider storage, INotificationLedger ledger, TableClient table, int kept, Action<string> say)
+    {
         using var untilDone = new CancellationTokenSource();
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         var unpacedProbe = ProbeAsync(ledger, untilDone.Token, TimeSpan.FromHours(2));
         var report = await Cleanup(storage, 100_000).TryRunAsync(dryRun: false, occurrence: null, "benchmark", CancellationToken.None);
         await untilDone.CancelAsync();
-        Say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
-        Say($"- rows left: {await CountAsync(new TableClient(connection, table)):N0} (of the seeded kind: the {kept:N0} kept)");
+        say($"- unpaced (RowsPerSecond 100000): {report!.Deleted:N0} deleted in {clock.Elapsed.TotalSeconds:F0} s ({report.Deleted / clock.Elapsed.TotalSeconds:F0} rows/s; kept {report.Kinds.Values.Sum(k => k.Kept)}); live path meanwhile: {await unpacedProbe}");
+        say($"- rows left: {await CountAsync(table):N0} (of the seeded kind: the {kept:N0} kept)");
+    }
 
-        await WriteAsync(args, lines);
+    /// <summary>The ledger table an earlier run seeded on this Azurite (its name is the only one of 20 characters).</summary>
+    private static async Task<string> LedgerLeftByAnEarlierRunAsync(string connection)
+    {
+        await foreach (var item in new TableServiceClient(connection).QueryAsync(filter: "TableName ge 'Retention' and TableName lt 'Retentioo'"))
+        {
+            if (item.Name.StartsWith("Retention", StringComparison.Ordinal) && item.Name.Length == 20)
+            {
+                return item.Name;
+            }
+        }
+
+        throw new InvalidOperationException("No ledger table of an earlier run on this Azurite.");
     }
 
     private static async Task WriteAsync(string[] args, List<string> lines)
