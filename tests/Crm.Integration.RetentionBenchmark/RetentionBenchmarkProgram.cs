@@ -12,7 +12,7 @@ namespace Crm.Integration.RetentionBenchmark;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Crm.Integration.RetentionBenchmark -- [--table-port 10040] [--rows 1000000]
-/// [--kept-rows 250000] [--rates 200,1000] [--phase-seconds 30] [--dry-run 1] [--existing-table name|find [--unpaced 1 | --pages 3]]</c> against an Azurite already running (in memory, see scripts/stack.sh):
+/// [--kept-rows 250000] [--rates 200,1000] [--phase-seconds 30] [--storage-share 0.5] [--dry-run 1] [--existing-table name|find [--unpaced 1 | --rates … | --pages 3]]</c> against an Azurite already running (in memory, see scripts/stack.sh):
 /// seeds expired rows and rows to keep in the ledger's layout (keyed by channel and day: the cleanup reads the expired
 /// days' partitions only), then measures, with a live-path probe running throughout (a ledger admit and an
 /// outcome every 20 ms: what the drain does per event, and the webhook per rejected entry), the probe alone, the
@@ -27,6 +27,7 @@ public static class RetentionBenchmarkProgram
         var phaseSeconds = Arg(args, "--phase-seconds", 30);
         var kept = Arg(args, "--kept-rows", 250_000);
         var rates = (ArgText(args, "--rates") ?? "200,1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var share = double.Parse(ArgText(args, "--storage-share") ?? "0.5", CultureInfo.InvariantCulture);
         var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
             $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
@@ -52,7 +53,9 @@ public static class RetentionBenchmarkProgram
         if (existing is not null)
         {
             // --unpaced 1: clean the seeded table to the end (a table an earlier run left half done); else a few pages.
-            await (Arg(args, "--unpaced", 0) == 1 ? UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say) : PagesAsync(storage, ledger, Arg(args, "--pages", 3), Say));
+            await (Arg(args, "--unpaced", 0) == 1 ? UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say)
+                : ArgText(args, "--rates") is not null ? PacedAsync(storage, ledger, rates, share, phaseSeconds, Say)
+                : PagesAsync(storage, ledger, Arg(args, "--pages", 3), Say));
             await WriteAsync(args, lines);
             return;
         }
@@ -71,28 +74,51 @@ public static class RetentionBenchmarkProgram
             Say($"- dry run (the scan alone): {counted!.Expired:N0} expired rows counted in {clock.Elapsed.TotalSeconds:F0} s ({counted.Expired / clock.Elapsed.TotalSeconds:F0} rows/s)");
         }
 
+        await PacedAsync(storage, ledger, rates, share, phaseSeconds, Say);
+        await UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say);
+        await WriteAsync(args, lines);
+    }
+
+    /// <summary>The cleanup at each rate (and the storage share) for a while, with the live-path probe running; deletions counted as they go.</summary>
+    private static async Task PacedAsync(ServiceProvider storage, INotificationLedger ledger, int[] rates, double share, int phaseSeconds, Action<string> say)
+    {
         foreach (var rate in rates)
         {
-            var deleted = await CountAsync(new TableClient(connection, table));
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds)); // after the count: a scan of its own
-            clock.Restart();
+            var counted = new CountingStore(storage.GetRequiredService<IRetentionStore>());
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(phaseSeconds));
+            var clock = Stopwatch.StartNew();
             var during = ProbeAsync(ledger, stop.Token, TimeSpan.FromSeconds(phaseSeconds));
             try
             {
-                await Cleanup(storage, rate).TryRunAsync(dryRun: false, occurrence: null, "benchmark", stop.Token);
+                await Cleanup(storage, rate, share, counted).TryRunAsync(dryRun: false, occurrence: null, "benchmark", stop.Token);
             }
             catch (OperationCanceledException)
             {
                 // the phase is over; the run would go on
             }
 
-            var took = clock.Elapsed; // before the count: a scan of its own
-            var gone = deleted - await CountAsync(new TableClient(connection, table));
-            Say($"- paced at {rate} rows/s for {phaseSeconds} s: {gone:N0} deleted ({gone / took.TotalSeconds:F0} rows/s); live path meanwhile: {await during}");
+            var (took, live) = (clock.Elapsed, await during);
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"- paced at {rate} rows/s, storage share {share}, for {phaseSeconds} s: {counted.Deleted:N0} deleted ({counted.Deleted / took.TotalSeconds:F0} rows/s); live path meanwhile: {live}"));
         }
+    }
 
-        await UnpacedAsync(storage, ledger, new TableClient(connection, table), kept, Say);
-        await WriteAsync(args, lines);
+    /// <summary>The store as the cleanup uses it, counting the rows it deletes.</summary>
+    private sealed class CountingStore(IRetentionStore inner) : IRetentionStore
+    {
+        private int _deleted;
+
+        public int Deleted => Volatile.Read(ref _deleted);
+
+        public Task<ExpiredPage> FindExpiredAsync(RetentionCutoffs cutoffs, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+            inner.FindExpiredAsync(cutoffs, pageSize, continuation, cancellationToken);
+
+        public async Task<RetentionDeletion> DeleteAsync(IReadOnlyList<ExpiredRow> rows, CancellationToken cancellationToken)
+        {
+            var done = await inner.DeleteAsync(rows, cancellationToken);
+            Interlocked.Add(ref _deleted, done.Deleted);
+            return done;
+        }
     }
 
     /// <summary>The cleanup unpaced until nothing expired is left, with the live-path probe running.</summary>
@@ -157,9 +183,9 @@ public static class RetentionBenchmarkProgram
         say($"- live path meanwhile: {await probe}");
     }
 
-    private static NotificationsCleanup Cleanup(ServiceProvider storage, int rowsPerSecond) => new(
-        storage.GetRequiredService<IRetentionStore>(), storage.GetRequiredService<IJobLeases>(), storage.GetRequiredService<IOperationsAudit>(),
-        Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
+    private static NotificationsCleanup Cleanup(ServiceProvider storage, int rowsPerSecond, double storageShare = 1.0, IRetentionStore? store = null) => new(
+        store ?? storage.GetRequiredService<IRetentionStore>(), storage.GetRequiredService<IJobLeases>(), storage.GetRequiredService<IOperationsAudit>(),
+        Options.Create(new RetentionOptions { RowsPerSecond = rowsPerSecond, StorageShare = storageShare }), TimeProvider.System, NullLogger<NotificationsCleanup>.Instance);
 
     /// <summary>
     /// Rows as the ledger writes them (<see cref="LedgerKeys"/>): <paramref name="rows"/> logins settled 8 days ago,

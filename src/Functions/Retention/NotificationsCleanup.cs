@@ -61,13 +61,15 @@ internal sealed class NotificationsCleanup(
             started - settings.ContactDates,
             HubSpotUsage: started - settings.Processed); // usage rows serve the summaries of days whose ledger rows are still there
         var kinds = new SortedDictionary<string, RetentionKindReport>(StringComparer.Ordinal);
-        var pacer = new RetentionPacer(settings.RowsPerSecond, time);
+        var pacer = new RetentionPacer(settings.RowsPerSecond, settings.StorageShare, time);
         var renewed = time.GetTimestamp();
         string? continuation = null;
         do
         {
+            var reading = time.GetTimestamp();
             var page = await store.FindExpiredAsync(cutoffs, settings.PageSize, continuation, cancellationToken).ConfigureAwait(false);
             continuation = page.Continuation;
+            await pacer.AfterAsync(0, time.GetElapsedTime(reading), cancellationToken).ConfigureAwait(false);
             foreach (var kind in page.Rows.GroupBy(r => r.Kind, StringComparer.Ordinal))
             {
                 var rows = kind.ToList();
@@ -76,9 +78,10 @@ internal sealed class NotificationsCleanup(
                 // whole page (a transaction of 100 deletes keeps Azurite busy for half a second) before the live path.
                 foreach (var slice in dryRun ? [] : rows.Chunk(SliceOf(settings.RowsPerSecond)))
                 {
+                    var deleting = time.GetTimestamp();
                     var sliceDone = await store.DeleteAsync(slice, cancellationToken).ConfigureAwait(false);
                     done = new RetentionDeletion(done.Deleted + sliceDone.Deleted, done.Kept + sliceDone.Kept);
-                    await pacer.AfterAsync(slice.Length, cancellationToken).ConfigureAwait(false);
+                    await pacer.AfterAsync(slice.Length, time.GetElapsedTime(deleting), cancellationToken).ConfigureAwait(false);
                 }
 
                 var before = kinds.GetValueOrDefault(kind.Key) ?? new RetentionKindReport(0, 0, 0);

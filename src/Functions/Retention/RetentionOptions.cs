@@ -34,6 +34,13 @@ public sealed class RetentionOptions
     [Range(1, 100_000)]
     public int RowsPerSecond { get; set; } = 200;
 
+    /// <summary>
+    /// At most this share of storage's time: after each call the cleanup waits (1 − share) / share times as long as the
+    /// call took, so that on a storage slower than <see cref="RowsPerSecond"/> the live path still gets the rest.
+    /// </summary>
+    [Range(0.05, 1.0)]
+    public double StorageShare { get; set; } = 0.5;
+
     /// <summary>Rows read per page of the scan (Table Storage answers at most 1,000).</summary>
     [Range(1, 1000)]
     public int PageSize { get; set; } = 1000;

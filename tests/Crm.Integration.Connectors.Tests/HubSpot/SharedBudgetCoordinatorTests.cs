@@ -30,10 +30,13 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         await second.StartAsync(CancellationToken.None);
         // The newcomer waits for the others' calls under the old share to leave the window: while the first still
         // holds all 20, the second holds nothing (checked at every look, not once after a wait that load can stretch).
+        // The newcomer is read first: the first's share only falls here, so a look cannot see an overlap that was not
+        // there (read the other way round, a look preempted between its two reads saw the old 20 beside the new 10).
         var overlaps = 0;
         await Eventually.TrueAsync(() =>
         {
-            var (firstNow, secondNow) = (firstLimiter.Limit, secondLimiter.Limit);
+            var secondNow = secondLimiter.Limit;
+            var firstNow = firstLimiter.Limit;
             overlaps += firstNow + secondNow > 20 ? 1 : 0;
             return Task.FromResult(firstNow == 10);
         }, Busy, "the first to shrink to 10");
