@@ -213,14 +213,8 @@ internal static class Drivers
     public static async Task<List<string>> ExplainWrongAsync(Portal portal, Workload workload, Azure.Data.Tables.TableClient ledger, int count)
     {
         var lines = new List<string>();
-        foreach (var (email, lastLogin) in workload.LastLoginByEmail.Where(pair => pair.Value != long.MinValue))
+        foreach (var (email, lastLogin, found) in Wrong(portal, workload).Where(wrong => wrong.LastLogin != long.MinValue))
         {
-            var found = portal.Contacts.TryGetValue(email, out var contact) ? contact.Properties.GetValueOrDefault("last_login_date") : "no contact";
-            if (found == lastLogin.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            {
-                continue;
-            }
-
             var latest = workload.Events.Where(e => ((string)e["data"]!["user_name"]!).Equals(email, StringComparison.OrdinalIgnoreCase)
                 && DateTimeOffset.Parse((string)e["data"]!["date"]!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() == lastLogin)
                 .Select(e => (string)e["log_id"]!).First();
@@ -241,18 +235,22 @@ internal static class Drivers
     }
 
     /// <summary>Contacts that do not yet show what the workload says they must.</summary>
-    public static int Missing(Portal portal, Workload workload)
+    public static int Missing(Portal portal, Workload workload) => Wrong(portal, workload).Count();
+
+    /// <summary>Each contact that does not show what the workload says: the login it must show and what it shows.</summary>
+    private static IEnumerable<(string Email, long LastLogin, string Found)> Wrong(Portal portal, Workload workload)
     {
-        var missing = 0;
         foreach (var (email, lastLogin) in workload.LastLoginByEmail)
         {
-            if (!portal.Contacts.TryGetValue(email, out var contact)
-                || (lastLogin != long.MinValue && contact.Properties.GetValueOrDefault("last_login_date") != lastLogin.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            if (!portal.Contacts.TryGetValue(email, out var contact))
             {
-                missing++;
+                yield return (email, lastLogin, "no contact");
+            }
+            else if (lastLogin != long.MinValue
+                && contact.Properties.GetValueOrDefault("last_login_date") is var found && found != lastLogin.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                yield return (email, lastLogin, found ?? "no login date");
             }
         }
-
-        return missing;
     }
 }
