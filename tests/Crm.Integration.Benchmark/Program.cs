@@ -44,6 +44,7 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
     var brokerPid = Path.Combine(stack.Home, "rabbitmq", "rabbit.pid");
     var (azuriteBefore, brokerBefore) = (ProcessCpu.OfPidFile(azuritePid), ProcessCpu.OfPidFile(brokerPid));
     var storageBefore = storage.Requests;
+    await using var sampler = ReplicaSampler.Start([hub.Address, .. otherReplicas.Addresses]);
     var clock = Stopwatch.StartNew();
     var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
     var ingest = await Drivers.IngestAsync(hub.Address, workload.Events, settings.Senders);
@@ -85,6 +86,7 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
     }
 
     var drained = clock.Elapsed;
+    var (replicaBudget, replicaRows) = await sampler.StopAsync();
     var (azuriteCpu, brokerCpu) = (ProcessCpu.OfPidFile(azuritePid) - azuriteBefore, ProcessCpu.OfPidFile(brokerPid) - brokerBefore);
     var hubCpuOverDrain = hub.CpuTime + otherReplicas.CpuTime - cpuBefore;
     var storageRequests = storage.Requests - storageBefore;
@@ -128,6 +130,8 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
         ["azuriteCoresOverDrain"] = azuriteCpu is { } b ? Math.Round(b.TotalSeconds / drained.TotalSeconds, 2) : null,
         ["brokerCpuSecondsOverDrain"] = brokerCpu is { } c ? Math.Round(c.TotalSeconds, 1) : null,
     };
+    report["replicaBudget"] = replicaBudget;
+    report["replicaRows"] = new JsonArray([.. replicaRows.Select(row => JsonValue.Create(row))]);
     report["correctness"] = Correctness(workload);
     report["perSecond"] = System.Text.Json.JsonSerializer.SerializeToNode(traffic)!["perSecond"]!.DeepClone();
 }
@@ -181,6 +185,8 @@ Dictionary<string, string> HubSettings(string table, bool batching)
         ["Storage:EmailTemplatesTable"] = "BenchTemplates",
         // The replicas of one phase split the budget; the next phase's hub must not count them among its own.
         ["Storage:ReplicasTable"] = table + "Replicas",
+        // The replica sampler reads each replica's budget gauges from here.
+        ["Telemetry:PrometheusEndpoint"] = "true",
     };
     foreach (var (key, value) in stack.BrokerSettings())
     {

@@ -16,6 +16,12 @@ internal static class Report
         Directory.CreateDirectory(folder);
         var perSecond = report["perSecond"]!.AsArray();
         report.Remove("perSecond");
+        if (report["replicaRows"] is JsonArray replicaRows)
+        {
+            File.WriteAllLines(Path.Combine(folder, "replica-budget.tsv"), replicaRows.Select(row => (string)row!));
+            report.Remove("replicaRows");
+        }
+
         report["targets"] = Targets(report);
         File.WriteAllText(Path.Combine(folder, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var markdown = Markdown(report);

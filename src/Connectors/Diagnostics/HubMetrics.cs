@@ -22,6 +22,7 @@ public sealed partial class HubMetrics
     public const string HubSpotBudgetInUse = "crm.hubspot.budget.in_use";
     public const string HubSpotBudgetLimit = "crm.hubspot.budget.limit";
     public const string HubSpotBatchSize = "crm.hubspot.batch.size";
+    public const string HubSpotContactsWaiting = "crm.hubspot.contacts.waiting";
     public const string EmailSendResults = "crm.emails.send_results";
     public const string QueueTime = "crm.queue.time_on_queue";
     public const string DeadLetters = "crm.queue.dead_letters";
@@ -35,6 +36,7 @@ public sealed partial class HubMetrics
     private readonly Histogram<double> _queueTime;
     private readonly Counter<long> _deadLetters;
     private Func<(int InUse, int Limit)>? _budget;
+    private Func<int>? _contactsWaiting;
 
     public HubMetrics(IMeterFactory meterFactory)
     {
@@ -53,10 +55,15 @@ public sealed partial class HubMetrics
         _deadLetters = meter.CreateCounter<long>(DeadLetters, "{message}", "Messages dead-lettered by the hub, by queue and reason.");
         meter.CreateObservableGauge(HubSpotBudgetInUse, () => Budget(b => b.InUse), "{call}", "HubSpot calls counted in the current ten-second window.");
         meter.CreateObservableGauge(HubSpotBudgetLimit, () => Budget(b => b.Limit), "{call}", "The calls per ten seconds this replica may spend (its share of the portal's limit).");
+        meter.CreateObservableGauge(HubSpotContactsWaiting, () => _contactsWaiting is { } read ? [new Measurement<int>(read())] : Array.Empty<Measurement<int>>(),
+            "{change}", "Contact changes queued for a batch upsert that has not left yet: with budget free and none waiting, the share idles.");
     }
 
     /// <summary>Where the budget gauges read from; the HubSpot connector sets it.</summary>
     public void ObserveBudget(Func<(int InUse, int Limit)> read) => _budget = read;
+
+    /// <summary>Where the waiting-changes gauge reads from; the contact batcher sets it.</summary>
+    public void ObserveContactsWaiting(Func<int> read) => _contactsWaiting = read;
 
     public void Outcome(string channel, string type, string kind, string? reason) =>
         _outcomes.Add(1, new("channel", channel), new("type", Bounded(type)), new("kind", kind), new("reason", Bounded(reason ?? "none")));

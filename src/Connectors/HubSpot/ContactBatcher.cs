@@ -27,6 +27,7 @@ internal sealed class ContactBatcher : IHubSpotContactWriter, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _inFlight;
     private readonly Task _loop;
+    private int _waiting;
 
     public ContactBatcher(IHubSpotContacts contacts, IHubSpotBudget budget, IOptions<ContactBatchingOptions> options, IOptions<HubSpotOptions> hubSpot, TimeProvider time)
     {
@@ -43,12 +44,17 @@ internal sealed class ContactBatcher : IHubSpotContactWriter, IAsyncDisposable
         }
     }
 
+    /// <summary>Changes queued and not yet in a batch that has left (the <c>crm.hubspot.contacts.waiting</c> gauge).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>Queues a change and waits for its contact's outcome in the batch that carries it.</summary>
     public async Task<ContactUpsertOutcome> UpsertAsync(ContactChange change, CancellationToken cancellationToken)
     {
         var pending = new Pending(change, new TaskCompletionSource<ContactUpsertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
+        Interlocked.Increment(ref _waiting); // before the loop can take it into a batch and count it out
         if (!_pending.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _waiting);
             throw new ObjectDisposedException(nameof(ContactBatcher));
         }
 
@@ -109,6 +115,7 @@ internal sealed class ContactBatcher : IHubSpotContactWriter, IAsyncDisposable
                 continue;
             }
 
+            Interlocked.Add(ref _waiting, -batch.Values.Sum(same => same.Count));
             _ = SendAsync(batch);
         }
     }

@@ -73,7 +73,12 @@ public static class HubSpotServiceCollectionExtensions
         services.AddSingleton<ITransactionalEmail, HubSpotTransactionalEmailClient>();
         // Batching and coalescing of contact writes are HubSpot's concern: one batcher for the process, one rule.
         services.AddValidatedOptions<ContactBatchingOptions, ContactBatchingOptionsValidator>(configuration.GetSection(ContactBatchingOptions.SectionName));
-        services.AddSingleton<ContactBatcher>();
+        services.AddSingleton(provider =>
+        {
+            var batcher = ActivatorUtilities.CreateInstance<ContactBatcher>(provider);
+            provider.GetRequiredService<HubMetrics>().ObserveContactsWaiting(() => batcher.Waiting);
+            return batcher;
+        });
         services.AddSingleton<IHubSpotContactWriter>(provider => provider.GetRequiredService<ContactBatcher>());
         Configure(services.AddHttpClient(HubSpotTransactionalEmailClient.SendClient), Budget.Exempt);
         // Status reads follow sends already made: they can wait while contact writes need the budget.

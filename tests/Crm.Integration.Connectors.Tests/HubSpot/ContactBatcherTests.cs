@@ -90,11 +90,13 @@ public sealed class ContactBatcherTests
 
         var first = batcher.UpsertAsync(Change("early@example.com", "1"), CancellationToken.None);
         await Task.Delay(200); // well past the window
+        Assert.Equal(1, batcher.Waiting); // the crm.hubspot.contacts.waiting gauge: held while the budget is spent
         var later = Enumerable.Range(0, 99).Select(i => batcher.UpsertAsync(Change($"late{i}@example.com", "1"), CancellationToken.None)).ToList();
         await Eventually.TrueAsync(() => Task.FromResult(_hubSpot.Calls.Count == 1), TimeSpan.FromSeconds(5), "the full batch");
 
         Assert.Equal(100, Assert.Single(_hubSpot.Calls).Count);
         await Task.WhenAll(later.Append(first));
+        Assert.Equal(0, batcher.Waiting);
     }
 
     [Fact]
