@@ -4,7 +4,6 @@ using Crm.Integration.Functions.Summaries;
 using Crm.Integration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,6 +20,10 @@ public sealed class DailySummaryTriggerTests : IAsyncLifetime
     private static readonly DateOnly Day = new(2026, 6, 1);
     private readonly FakeTimeProvider _time = new(Start);
     private readonly FakeLogger<DailySummaryJob> _log = new();
+    // The trigger logs each occurrence it waits for: the clock moves only once both replicas wait on it. Since .NET 10
+    // a BackgroundService starts on the thread pool, so under load a replica could read the clock after it was moved
+    // (and wait for the next day's occurrence) or before and set its timer after.
+    private readonly FakeLogger<DailySummaryTrigger> _scheduled = new();
     private ServiceProvider _storage = null!;
 
     public async Task InitializeAsync()
@@ -50,6 +53,7 @@ public sealed class DailySummaryTriggerTests : IAsyncLifetime
         using var replicaB = Trigger(options);
         await replicaA.StartAsync(CancellationToken.None);
         await replicaB.StartAsync(CancellationToken.None);
+        await BothWaitingAsync(occurrences: 1);
 
         _time.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(5)); // 00:05 the next day: before the occurrence
         await Task.Delay(300);
@@ -58,6 +62,7 @@ public sealed class DailySummaryTriggerTests : IAsyncLifetime
         var stored = await Eventually.GetAsync(() => summaries.GetAsync(Day, CancellationToken.None), TimeSpan.FromSeconds(10), "the summary of the day");
         await Task.Delay(500); // time for a second (wrong) run to show
         var runs = SummaryLines();
+        await BothWaitingAsync(occurrences: 2);
         _time.Advance(TimeSpan.FromDays(1));
         await Eventually.TrueAsync(() => Task.FromResult(SummaryLines() > 1), TimeSpan.FromSeconds(10), "the next day's run");
         await Task.Delay(500);
@@ -75,6 +80,9 @@ public sealed class DailySummaryTriggerTests : IAsyncLifetime
         Assert.Contains("Daily summary 2026-06-01 (complete True): 1 events, 1 delivered", line.Message, StringComparison.Ordinal);
     }
 
+    private Task BothWaitingAsync(int occurrences) => Eventually.TrueAsync(
+        () => Task.FromResult(_scheduled.Collector.Count >= 2 * occurrences), TimeSpan.FromSeconds(10), $"both replicas to wait for occurrence {occurrences}");
+
     private int SummaryLines() => _log.Collector.GetSnapshot().Count(r => r.Id.Id == 2623);
 
     private DailySummaryTrigger Trigger(IOptions<SummaryOptions> options)
@@ -82,7 +90,7 @@ public sealed class DailySummaryTriggerTests : IAsyncLifetime
         var job = new DailySummaryJob(
             _storage.GetRequiredService<ILedgerReader>(), _storage.GetRequiredService<IHubSpotUsage>(), _storage.GetRequiredService<IDailySummaries>(),
             _storage.GetRequiredService<IJobLeases>(), options, Options.Create(new HubSpotOptions()), _time, _log);
-        return new DailySummaryTrigger(job, options, _time, NullLogger<DailySummaryTrigger>.Instance);
+        return new DailySummaryTrigger(job, options, _time, _scheduled);
     }
 
     public async Task DisposeAsync() => await _storage.DisposeAsync();

@@ -21,10 +21,12 @@ internal abstract class ScheduledTrigger(CrontabSchedule schedule, TimeProvider 
         {
             var now = time.GetUtcNow();
             var next = new DateTimeOffset(DateTime.SpecifyKind(schedule.GetNextOccurrence(now.UtcDateTime), DateTimeKind.Utc));
-            Scheduled(next);
             try
             {
-                await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
+                // The timer is set before the occurrence is logged: whoever reads the line (a test on a fake clock) may move time.
+                var due = Task.Delay(next - now, time, stoppingToken);
+                Scheduled(next);
+                await due.ConfigureAwait(false);
                 await RunAsync(next, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -32,13 +32,15 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         // holds all 20, the second holds nothing (checked at every look, not once after a wait that load can stretch).
         // The newcomer is read first: the first's share only falls here, so a look cannot see an overlap that was not
         // there (read the other way round, a look preempted between its two reads saw the old 20 beside the new 10).
+        // A share counts while it is valid: a heartbeat that storage delays past the newcomer's settle leaves the old 20
+        // in Limit, but expired, so nothing is spent under it (this look once counted that as an overlap).
         var overlaps = 0;
         await Eventually.TrueAsync(() =>
         {
-            var secondNow = secondLimiter.Limit;
-            var firstNow = firstLimiter.Limit;
+            var secondNow = Spendable(secondLimiter);
+            var firstNow = Spendable(firstLimiter);
             overlaps += firstNow + secondNow > 20 ? 1 : 0;
-            return Task.FromResult(firstNow == 10);
+            return Task.FromResult(firstLimiter.Limit == 10);
         }, Busy, "the first to shrink to 10");
         Assert.Equal(0, overlaps);
         await Eventually.TrueAsync(() => Task.FromResult(secondLimiter.Limit == 10), Fast.Settle + TimeSpan.FromSeconds(5), "the newcomer to take 10");
@@ -78,6 +80,10 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         Assert.Equal(0, limiter.Limit);
         await replica.StopAsync(CancellationToken.None);
     }
+
+    /// <summary>What the limiter would let this replica spend now: its share while the share is valid.</summary>
+    private static int Spendable(HubSpotRateLimiter limiter) =>
+        TimeProvider.System.GetUtcNow() < limiter.ShareValidUntil ? limiter.Limit : 0;
 
     private (SharedBudgetCoordinator Coordinator, HubSpotRateLimiter Limiter) Replica(string? connectionString = null)
     {
