@@ -309,7 +309,19 @@ JsonObject Drain(object traffic, TimeSpan drained, Workload drainedWorkload, int
         ["ceilingContactWritesPerSecond"] = settings.Limit * 10,
         ["meanBatchSize"] = Math.Round(batchSizes.DefaultIfEmpty().Average(), 1),
         ["emailsPerSecond"] = Math.Round(emailTimes.Count / emailSeconds, 1),
+        // Which endpoints the budget went to (the single-send path is exempt), to tell the calls of a drain's tail apart.
+        ["callsByPath"] = CallsByEndpoint(snapshot["byPath"]!.AsObject()),
     };
+}
+
+// Calls per endpoint: the path with a send's status id (one path per email) written as its template.
+static JsonObject CallsByEndpoint(JsonObject byPath)
+{
+    const string statuses = "/marketing/v3/email/send-statuses/";
+    var endpoints = byPath
+        .GroupBy(p => p.Key.StartsWith(statuses, StringComparison.Ordinal) ? statuses + "{statusId}" : p.Key, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal);
+    return new JsonObject(endpoints.Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Sum(p => (int)p.Value!))));
 }
 
 JsonObject Correctness(Workload checkedWorkload)

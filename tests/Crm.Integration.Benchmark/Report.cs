@@ -96,8 +96,8 @@ internal static class Report
         {
             var second = Number(s!["unixSecond"]!) - first;
             var trailing = Enumerable.Range(0, 10).Sum(back => budgetBySecond.GetValueOrDefault(second - back));
-            return string.Create(CultureInfo.InvariantCulture, $"{second}\t{Number(s["budget"]!)}\t{trailing}\t{Number(s["throttled"]!)}\t{Number(s["exempt"]!)}");
-        }).Prepend("# second\tbudget calls\tbudget calls in the trailing 10 s\t429s\tsingle-sends (exempt)"));
+            return string.Create(CultureInfo.InvariantCulture, $"{second}\t{Number(s["budget"]!)}\t{trailing}\t{Number(s["throttled"]!)}\t{Number(s["exempt"]!)}\t{Number(s["upserts"]!)}\t{Number(s["upsertRows"]!)}");
+        }).Prepend("# second\tbudget calls\tbudget calls in the trailing 10 s\t429s\tsingle-sends (exempt)\tcontact upserts\tcontact rows they wrote"));
         var script = string.Create(CultureInfo.InvariantCulture, $"""
             set terminal png size 1000,400
             set output '{Path.Combine(folder, "calls-per-second.png")}'

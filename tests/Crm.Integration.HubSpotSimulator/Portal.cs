@@ -61,7 +61,8 @@ public sealed class Portal(TimeProvider time)
 
 /// <summary>
 /// Requests, 429s and faults, in total and per second since the first request (for charts of a drain); per second, the
-/// calls exempt from the budget (<see cref="ApiGate.IsExempt"/>) apart.
+/// calls exempt from the budget (<see cref="ApiGate.IsExempt"/>) apart, and the contact upserts with the rows they carried
+/// (what a drain's tail is made of).
 /// </summary>
 public sealed class TrafficStats(TimeProvider time)
 {
@@ -76,8 +77,7 @@ public sealed class TrafficStats(TimeProvider time)
     {
         Interlocked.Increment(ref _requests);
         _byPath.AddOrUpdate(path, 1, (_, n) => n + 1);
-        var second = time.GetUtcNow().ToUnixTimeSeconds();
-        var bucket = _perSecond.GetOrAdd(second, _ => new int[3]);
+        var bucket = Bucket();
         Interlocked.Increment(ref bucket[ApiGate.IsExempt(path) ? 2 : 0]);
         if (status == 429)
         {
@@ -91,7 +91,15 @@ public sealed class TrafficStats(TimeProvider time)
     }
 
     /// <summary>Inputs of each contacts upsert that was written, in arrival order.</summary>
-    public void RecordUpsertBatch(int inputs) => _upsertBatchSizes.Enqueue(inputs);
+    public void RecordUpsertBatch(int inputs)
+    {
+        _upsertBatchSizes.Enqueue(inputs);
+        var bucket = Bucket();
+        Interlocked.Increment(ref bucket[3]);
+        Interlocked.Add(ref bucket[4], inputs);
+    }
+
+    private int[] Bucket() => _perSecond.GetOrAdd(time.GetUtcNow().ToUnixTimeSeconds(), _ => new int[5]);
 
     public IReadOnlyList<int> UpsertBatchSizes => _upsertBatchSizes.ToList();
 
@@ -103,7 +111,7 @@ public sealed class TrafficStats(TimeProvider time)
         byPath = _byPath.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         upsertBatchSizes = _upsertBatchSizes.ToArray(),
         // Taken now: a snapshot serialised later must not count the calls made meanwhile.
-        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, budget = p.Value[0], throttled = p.Value[1], exempt = p.Value[2] }).ToArray(),
+        perSecond = _perSecond.OrderBy(p => p.Key).Select(p => new { unixSecond = p.Key, budget = p.Value[0], throttled = p.Value[1], exempt = p.Value[2], upserts = p.Value[3], upsertRows = p.Value[4] }).ToArray(),
     };
 
     public void Reset()
