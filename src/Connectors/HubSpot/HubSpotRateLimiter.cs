@@ -17,6 +17,9 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
     private static readonly TimeSpan SharePausedWait = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the calls that do not yield must have stopped before status reads may take more than half the window.</summary>
+    public static readonly TimeSpan OthersIdleAfter = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time;
     private readonly LinkedList<Call> _recent = new();
     private readonly Lock _lock = new();
@@ -29,6 +32,8 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
     private int _dailyUsed;
     private DateTimeOffset _pausedUntil;
     private DateTimeOffset? _lastAcquired;
+    private int _othersWaiting; // calls that do not yield, waiting for room (a batch held back included)
+    private DateTimeOffset? _lastOther; // the last permit of a call that does not yield
 
     public HubSpotRateLimiter(int requestsPerTenSeconds, int dailyLimit, TimeProvider time)
     {
@@ -69,8 +74,11 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
     /// <summary>
     /// A permit for a call that can wait: it goes while more than half the window is free, or while such calls hold
-    /// less than a tenth of it. Contact writes draining a backlog at the ceiling thus leave status reads a tenth of
-    /// the budget — enough to follow every send, never more than the writes can spare.
+    /// less than a tenth of it; and once the other calls have stopped (none waits, none went for
+    /// <see cref="OthersIdleAfter"/>), into all of the free room but a tenth, kept for a write that comes. Contact
+    /// writes draining a backlog at the ceiling thus leave status reads a tenth of the budget — enough to follow every
+    /// send, never more than the writes can spare — and the reads left when the writes are done (a drain's last
+    /// seconds) are not held to half of a budget nobody else wants.
     /// </summary>
     public ValueTask<RateLimitLease> AcquireYieldingAsync(CancellationToken cancellationToken) =>
         WaitForPermitAsync(1, yields: true, cancellationToken);
@@ -84,7 +92,21 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
                 return lease;
             }
 
+            await (yields ? Task.Delay(wait, _time, cancellationToken) : WaitAsOthersWaitAsync(wait, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits as a call that yields to none: while it waits, calls that yield take no room beyond their tenth.</summary>
+    private async Task WaitAsOthersWaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _othersWaiting);
+        try
+        {
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _othersWaiting);
         }
     }
 
@@ -103,7 +125,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
                 return;
             }
 
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            await WaitAsOthersWaitAsync(wait, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -225,7 +247,7 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
             lease = Lease.Refused;
             var now = _time.GetUtcNow();
             wait = WaitBeforeNextCall(now, permits);
-            if (wait <= TimeSpan.Zero && yields && !YieldingMayGo())
+            if (wait <= TimeSpan.Zero && yields && !YieldingMayGo(now))
             {
                 // The window frees up as its oldest call leaves it, yielding or not.
                 wait = Oldest() + Window - now;
@@ -244,14 +266,19 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
             _dailyUsed++;
             _lastAcquired = now;
+            _lastOther = yields ? _lastOther : now;
             lease = new Lease(this, _recent.AddLast(new Call(now, yields)));
             return true;
         }
     }
 
     /// <summary>Called under the lock, after <see cref="Purge"/>.</summary>
-    private bool YieldingMayGo() =>
-        _limit - _recent.Count > _limit / 2 || _recent.Count(call => call.Yields) < Math.Max(1, _limit / 10);
+    private bool YieldingMayGo(DateTimeOffset now)
+    {
+        var (free, tenth) = (_limit - _recent.Count, Math.Max(1, _limit / 10));
+        var othersStopped = Volatile.Read(ref _othersWaiting) == 0 && (_lastOther is not { } last || now - last >= OthersIdleAfter);
+        return free > _limit / 2 || _recent.Count(call => call.Yields) < tenth || (othersStopped && free > tenth);
+    }
 
     /// <summary>Called under the lock, with calls in the window.</summary>
     private DateTimeOffset Oldest() => _recent.Min(call => call.At);

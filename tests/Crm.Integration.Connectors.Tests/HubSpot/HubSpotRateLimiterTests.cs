@@ -73,37 +73,79 @@ public sealed class HubSpotRateLimiterTests
     }
 
     [Fact]
-    public async Task AcquireYieldingAsync_WhileOthersHoldHalfTheWindow_GetsATenthOfIt_AndTheOthersStillGo()
+    public async Task AcquireYieldingAsync_WhileAWriteWaits_GetsATenthOfTheRoom_AndLeavesTheRestToTheWrite()
     {
         var limiter = new HubSpotRateLimiter(20, 1000, _time);
+        limiter.SetShare(10, DateTimeOffset.MaxValue);
         for (var i = 0; i < 10; i++)
         {
-            Assert.True(limiter.AttemptAcquire().IsAcquired); // contact writes: half the window
+            Assert.True(limiter.AttemptAcquire().IsAcquired); // contact writes: the whole share
         }
+
+        var write = limiter.AcquireAsync().AsTask(); // waits for the window
+        Assert.False(write.IsCompleted);
+        limiter.SetShare(20, DateTimeOffset.MaxValue); // room appears while the write still sleeps
 
         var yielding = new[] { limiter.AcquireYieldingAsync(CancellationToken.None).AsTask(), limiter.AcquireYieldingAsync(CancellationToken.None).AsTask() };
         var third = limiter.AcquireYieldingAsync(CancellationToken.None).AsTask();
 
         Assert.All(yielding, y => Assert.True(y.IsCompletedSuccessfully)); // a tenth of 20
-        Assert.False(third.IsCompleted);
+        Assert.False(third.IsCompleted); // the rest is the waiting write's
         Assert.True(limiter.AttemptAcquire().IsAcquired); // a write is not held back by the waiting status read
         _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True((await write.WaitAsync(TimeSpan.FromSeconds(5))).IsAcquired);
         Assert.True((await third.WaitAsync(TimeSpan.FromSeconds(5))).IsAcquired);
     }
 
     [Fact]
-    public async Task AcquireYieldingAsync_WithTheWindowMostlyFree_GoesAtOnce_UpToHalfOfIt()
+    public async Task AcquireYieldingAsync_WithNothingElseWaiting_TakesTheFreeRoom_ButATenth()
     {
         var limiter = new HubSpotRateLimiter(20, 1000, _time);
 
+        var taken = await TakeYieldingAsync(limiter);
+
+        Assert.Equal(18, taken); // a drain's last status reads are not held to half a budget nobody else wants
+        Assert.Equal(2, limiter.GetStatistics()!.CurrentAvailablePermits); // a tenth stays free for a write that comes
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+    }
+
+    [Fact]
+    public async Task AcquireYieldingAsync_WhileWritesGo_TakesUpToHalfTheWindow_AndTheFreeRoomButATenthOnceTheyStop()
+    {
+        var limiter = new HubSpotRateLimiter(20, 1000, _time);
+        Assert.True(limiter.AttemptAcquire().IsAcquired); // a write went just now
+
+        Assert.Equal(9, await TakeYieldingAsync(limiter)); // 10 of 20 left free for the writes
+        _time.Advance(HubSpotRateLimiter.OthersIdleAfter);
+        Assert.Equal(8, await TakeYieldingAsync(limiter)); // the writes have stopped: all but a tenth
+        Assert.Equal(2, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    private static async Task<int> TakeYieldingAsync(HubSpotRateLimiter limiter)
+    {
         var taken = 0;
         while (limiter.AcquireYieldingAsync(CancellationToken.None) is { IsCompleted: true } acquired && (await acquired).IsAcquired)
         {
             taken++;
         }
 
-        Assert.Equal(10, taken);
-        Assert.Equal(10, limiter.GetStatistics()!.CurrentAvailablePermits); // the other half stays for the writes
+        return taken;
+    }
+
+    [Fact]
+    public async Task AcquireYieldingAsync_WhileABatchWaitsForCapacity_TakesNoMoreThanHalfTheWindow()
+    {
+        var limiter = new HubSpotRateLimiter(20, 1000, _time);
+        limiter.SetShare(0, DateTimeOffset.MaxValue); // no share yet: the batcher waits for capacity
+        using var stop = new CancellationTokenSource();
+        var batch = limiter.WaitForCapacityAsync(stop.Token).AsTask();
+        limiter.SetShare(20, DateTimeOffset.MaxValue); // the share comes while the batcher sleeps
+
+        Assert.Equal(10, await TakeYieldingAsync(limiter)); // no write went yet, but one is waiting
+        Assert.False(batch.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => batch);
+        Assert.Equal(8, await TakeYieldingAsync(limiter)); // nobody else wants the room: all but a tenth
     }
 
     [Fact]
