@@ -43,7 +43,7 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
     var azuritePid = Path.Combine(stack.Home, "azurite", "azurite.pid");
     var brokerPid = Path.Combine(stack.Home, "rabbitmq", "rabbit.pid");
     var (azuriteBefore, brokerBefore) = (ProcessCpu.OfPidFile(azuritePid), ProcessCpu.OfPidFile(brokerPid));
-    var storageBefore = storage.Requests;
+    var (storageBefore, storageKindsBefore) = (storage.Requests, storage.ByKind());
     await using var sampler = ReplicaSampler.Start([hub.Address, .. otherReplicas.Addresses]);
     var clock = Stopwatch.StartNew();
     var emails = Drivers.PublishEmailsAsync(stack, run, settings.Emails);
@@ -107,6 +107,13 @@ await using (var hub = await HubProcess.StartAsync(hubPort, HubSettings(tables, 
     report["drain"] = Drain(traffic, drained, workload, late.Count);
     // Every request the hub made to the table endpoint from the first event in until the last was settled, per event.
     report["drain"]!["storageRequests"] = storageRequests;
+    // The same requests by method, table (the run id as `*`) and status: a date guard's 412s, reads, transactions.
+    report["drain"]!["storageRequestsByKind"] = new JsonObject(storage.ByKind()
+        .Select(k => (Kind: k.Key.Replace(tables, "Bench*", StringComparison.Ordinal), Count: k.Value - storageKindsBefore.GetValueOrDefault(k.Key)))
+        .Where(k => k.Count > 0)
+        .GroupBy(k => k.Kind, StringComparer.Ordinal)
+        .OrderByDescending(g => g.Sum(k => k.Count))
+        .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Sum(k => k.Count))));
     report["drain"]!["storageRequestsPerEvent"] = Math.Round(storageRequests / (double)(workload.Events.Count + late.Count), 3);
     var storageRequestsPerSecond = storageRequests / drained.TotalSeconds;
     report["drain"]!["storageRequestsPerSecond"] = Math.Round(storageRequestsPerSecond, 1);

@@ -23,6 +23,7 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byKind = new(StringComparer.Ordinal);
     private long _requests;
 
     private StorageRequestCounter(WebApplication app, HttpClient upstream)
@@ -33,6 +34,9 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
 
     /// <summary>Requests forwarded so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests so far by method, table (or <c>$batch</c>) and status: which of the hub's stores costs what.</summary>
+    public IReadOnlyDictionary<string, long> ByKind() => _byKind.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
 
     public Uri Address { get; private set; } = null!;
 
@@ -98,7 +102,17 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
             }
         }
 
+        _byKind.AddOrUpdate($"{inbound.Method} {TableOf(inbound.Path)} {(int)response.StatusCode}", 1, (_, n) => n + 1);
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    /// <summary>The table a request names (<c>/account/Table(PartitionKey=…)</c> → <c>Table</c>), or <c>$batch</c>.</summary>
+    private static string TableOf(PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var resource = segments.Length > 1 ? segments[1] : "";
+        var parenthesis = resource.IndexOf('(', StringComparison.Ordinal);
+        return parenthesis < 0 ? resource : resource[..parenthesis];
     }
 
     public async ValueTask DisposeAsync()
