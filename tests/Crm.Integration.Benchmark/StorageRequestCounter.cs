@@ -102,8 +102,37 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
             }
         }
 
-        _byKind.AddOrUpdate($"{inbound.Method} {TableOf(inbound.Path)} {(int)response.StatusCode}", 1, (_, n) => n + 1);
+        var kind = $"{inbound.Method} {TableOf(inbound.Path)} {(int)response.StatusCode}";
+        _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        if (TableOf(inbound.Path) == "$batch")
+        {
+            // A transaction is answered 202 whatever its actions did: the status of a failed one is in the body.
+            var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            if (FailedActionStatus(body) is { } failed)
+            {
+                _byKind.AddOrUpdate($"{kind} failed {failed}", 1, (_, n) => n + 1);
+            }
+
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    /// <summary>The status of the action that failed a transaction (409 exists, 412 moved, …), if one did.</summary>
+    private static int? FailedActionStatus(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(9, 3), out var status) && status >= 400)
+            {
+                return status;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The table a request names (<c>/account/Table(PartitionKey=…)</c> → <c>Table</c>), or <c>$batch</c>.</summary>

@@ -18,7 +18,8 @@ namespace Crm.Integration.Connectors.Storage;
 /// remembered date at or after an event's proves the event late without a request, and a remembered ETag lets the
 /// claim write without reading first. Every write is conditional — an insert for a row not known here, a replace on
 /// the remembered ETag — so that a row another replica moved fails the write (409/412), is read once and compared
-/// again. Nothing is read after a write.
+/// again. Nothing is read after a write. Where rows not remembered here turn out to exist (beside another replica, after a
+/// restart), a claim of one reads it first instead (see <see cref="UnknownRowsUsuallyExist"/>).
 /// </remarks>
 internal sealed class TableContactDates : IContactDates, IDisposable
 {
@@ -29,10 +30,14 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
     // Enough rounds for every login of one contact in a burst (each round lets one writer through).
     private const int ContendedAttempts = 100;
+
+    /// <summary>How many of the last unknown rows the estimate of <see cref="UnknownRowsUsuallyExist"/> can outweigh.</summary>
+    private const int UnknownRowsMemory = 8;
     private readonly LazyTable _table;
     private readonly TableBatchWriter _writer;
     private readonly MemoryCache? _remembered;
     private readonly TimeProvider _time;
+    private int _unknownRowsFound; // > 0: unknown rows have mostly been there; ≤ 0: mostly new
 
     public TableContactDates(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider time)
     {
@@ -61,6 +66,14 @@ internal sealed class TableContactDates : IContactDates, IDisposable
     {
         var (partitionKey, rowKey) = KeysOf(email, date);
         var row = _remembered?.Get<StoredDate>(partitionKey + rowKey);
+        if (row is null && UnknownRowsUsuallyExist)
+        {
+            var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+            row = await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+            LearnWhetherUnknownRowsExist(row is not null);
+        }
+
+        var insertsUnknownRow = row is null;
         for (var attempt = 1; ; attempt++)
         {
             if (row?.EpochMilliseconds >= epochMilliseconds)
@@ -75,6 +88,11 @@ internal sealed class TableContactDates : IContactDates, IDisposable
                     ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag);
                 var written = await _writer.SubmitAsync(action, cancellationToken).ConfigureAwait(false);
+                if (insertsUnknownRow && attempt == 1)
+                {
+                    LearnWhetherUnknownRowsExist(false);
+                }
+
                 if (written.Headers.ETag is { } etag)
                 {
                     Remember(partitionKey + rowKey, new StoredDate(epochMilliseconds, etag));
@@ -84,6 +102,11 @@ internal sealed class TableContactDates : IContactDates, IDisposable
             }
             catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
             {
+                if (insertsUnknownRow && attempt == 1)
+                {
+                    LearnWhetherUnknownRowsExist(ex.Status == (int)HttpStatusCode.Conflict);
+                }
+
                 // Another writer (an event of the same contact, here or on another replica) came first: the normal race
                 // of optimistic concurrency, not a fault. Read and compare again; every round lets one writer through, and
                 // dates only rise, so a burst settles. Spread the writers a little once they keep meeting.
@@ -162,6 +185,26 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
 
         return erased;
+    }
+
+    /// <summary>
+    /// Whether a row this process does not remember is usually there already (another replica wrote it, or this one
+    /// restarted): then a claim reads it before writing, since an insert of an existing row fails its whole
+    /// entity-group transaction (409), which goes again without it, and the row is read anyway. Where unknown rows are
+    /// new contacts (one replica, warm), the claim inserts at once, with no read.
+    /// </summary>
+    private bool UnknownRowsUsuallyExist => Volatile.Read(ref _unknownRowsFound) > 0;
+
+    /// <summary>Moves the estimate one step: what the last unknown row turned out to be, within ±<see cref="UnknownRowsMemory"/>.</summary>
+    private void LearnWhetherUnknownRowsExist(bool existed)
+    {
+        int seen, next;
+        do
+        {
+            seen = Volatile.Read(ref _unknownRowsFound);
+            next = Math.Clamp(seen + (existed ? 1 : -1), -UnknownRowsMemory, UnknownRowsMemory);
+        }
+        while (Interlocked.CompareExchange(ref _unknownRowsFound, next, seen) != seen);
     }
 
     private void Remember(string key, StoredDate row) => _remembered?.Set(key, row, new MemoryCacheEntryOptions { Size = 1 });
