@@ -23,10 +23,19 @@ internal sealed class SharedBudgetCoordinator(
     /// <summary>This process among the replicas: unique even for two processes of one container.</summary>
     public string ReplicaId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>
+    /// Nothing is spent before the first share: set here, before the host starts the triggers, because .NET 10 runs
+    /// all of <see cref="ExecuteAsync"/> on the thread pool — set there, a trigger started meanwhile could spend the
+    /// whole limit beside the other replicas.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        limiter.SetShare(0, DateTimeOffset.MaxValue);
+        return base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        limiter.SetShare(0, DateTimeOffset.MaxValue); // synchronously, before the triggers start: nothing is spent before the first share
         var share = -1;
         DateTimeOffset? firstSeen = null, lastBeat = null;
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);

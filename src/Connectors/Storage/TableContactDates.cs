@@ -33,6 +33,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
     /// <summary>How many of the last unknown rows the estimate of <see cref="UnknownRowsUsuallyExist"/> can outweigh.</summary>
     private const int UnknownRowsMemory = 8;
+
     private readonly LazyTable _table;
     private readonly TableBatchWriter _writer;
     private readonly MemoryCache? _remembered;
@@ -66,14 +67,16 @@ internal sealed class TableContactDates : IContactDates, IDisposable
     {
         var (partitionKey, rowKey) = KeysOf(email, date);
         var row = _remembered?.Get<StoredDate>(partitionKey + rowKey);
-        if (row is null && UnknownRowsUsuallyExist)
+        var readFirst = row is null && UnknownRowsUsuallyExist;
+        if (readFirst)
         {
             var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
             row = await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
             LearnWhetherUnknownRowsExist(row is not null);
         }
 
-        var insertsUnknownRow = row is null;
+        // An insert of a row not known here (and not read first) tells, by its answer, whether such rows exist.
+        var insertsUnknownRow = row is null && !readFirst;
         for (var attempt = 1; ; attempt++)
         {
             if (row?.EpochMilliseconds >= epochMilliseconds)
@@ -104,7 +107,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
             {
                 if (insertsUnknownRow && attempt == 1)
                 {
-                    LearnWhetherUnknownRowsExist(ex.Status == (int)HttpStatusCode.Conflict);
+                    LearnWhetherUnknownRowsExist(true); // 409: it was there
                 }
 
                 // Another writer (an event of the same contact, here or on another replica) came first: the normal race

@@ -28,6 +28,7 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
 
         var (second, secondLimiter) = Replica();
         await second.StartAsync(CancellationToken.None);
+        Assert.Equal(0, Spendable(secondLimiter)); // nothing before its first heartbeat
         // The newcomer waits for the others' calls under the old share to leave the window: while the first still
         // holds all 20, the second holds nothing (checked at every look, not once after a wait that load can stretch).
         // The newcomer is read first: the first's share only falls here, so a look cannot see an overlap that was not
@@ -52,6 +53,22 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         await Eventually.TrueAsync(() => Task.FromResult(firstLimiter.Limit == 20), Fast.ReplicaTtl + TimeSpan.FromSeconds(5), "the survivor to take the whole limit");
         Assert.True(killedAt.Elapsed <= Fast.ReplicaTtl + Fast.HeartbeatInterval + TimeSpan.FromSeconds(2), $"freed after {killedAt.Elapsed}");
         await first.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// .NET 10 runs a background service's <c>ExecuteAsync</c> on the thread pool: the share must be nothing already
+    /// when <c>StartAsync</c> returns (the host then starts the triggers), not whenever the heartbeat loop begins.
+    /// </summary>
+    [Fact]
+    public async Task StartAsync_Returns_WithNothingToSpend_BeforeAnyHeartbeat()
+    {
+        var limiter = new HubSpotRateLimiter(20, 250_000, TimeProvider.System);
+        var coordinator = new SharedBudgetCoordinator(limiter, new SilentRegister(), new SharedBudgetStatus(), Options.Create(Fast), TimeProvider.System, NullLogger<SharedBudgetCoordinator>.Instance);
+
+        await coordinator.StartAsync(CancellationToken.None);
+
+        Assert.Equal(0, Spendable(limiter));
+        await coordinator.StopAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -79,6 +96,16 @@ public sealed class SharedBudgetCoordinatorTests(SharedStackFixture fixture)
         await Task.Delay(Fast.ReplicaTtl);
         Assert.Equal(0, limiter.Limit);
         await replica.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Storage that never answers a heartbeat.</summary>
+    private sealed class SilentRegister : IReplicaRegister
+    {
+        public async Task<IReadOnlyList<ReplicaBeat>> BeatAsync(string replicaId, DateTimeOffset firstSeen, DateOnly? dailySpent, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
     }
 
     /// <summary>What the limiter would let this replica spend now: its share while the share is valid.</summary>
