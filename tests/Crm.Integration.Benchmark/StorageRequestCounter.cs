@@ -102,9 +102,10 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
             }
         }
 
-        var kind = $"{inbound.Method} {TableOf(inbound.Path)} {(int)response.StatusCode}";
+        var table = TableOf(inbound.Path);
+        var kind = $"{inbound.Method} {table} {(int)response.StatusCode}";
         _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        if (TableOf(inbound.Path) == "$batch")
+        if (table == "$batch")
         {
             // A transaction is answered 202 whatever its actions did: the status of a failed one is in the body.
             var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);

@@ -266,7 +266,11 @@ public sealed class HubSpotRateLimiter : RateLimiter, IHubSpotBudget
 
             _dailyUsed++;
             _lastAcquired = now;
-            _lastOther = yields ? _lastOther : now;
+            if (!yields)
+            {
+                _lastOther = now;
+            }
+
             lease = new Lease(this, _recent.AddLast(new Call(now, yields)));
             return true;
         }

@@ -52,9 +52,8 @@ internal sealed class TableContactDates : IContactDates, IDisposable
 
     public async Task<long?> GetAsync(string email, ContactDate date, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var (partitionKey, rowKey) = KeysOf(email, date);
-        return (await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false))?.EpochMilliseconds;
+        return (await ReadAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false))?.EpochMilliseconds;
     }
 
     public long? Known(string email, ContactDate date)
@@ -70,8 +69,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         var readFirst = row is null && UnknownRowsUsuallyExist;
         if (readFirst)
         {
-            var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-            row = await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+            row = await ReadAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
             LearnWhetherUnknownRowsExist(row is not null);
         }
 
@@ -123,8 +121,7 @@ internal sealed class TableContactDates : IContactDates, IDisposable
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), _time, cancellationToken).ConfigureAwait(false);
                 }
 
-                var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-                row = await ReadAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+                row = await ReadAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex)
             {
@@ -137,8 +134,9 @@ internal sealed class TableContactDates : IContactDates, IDisposable
         }
     }
 
-    private async Task<StoredDate?> ReadAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    private async Task<StoredDate?> ReadAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
