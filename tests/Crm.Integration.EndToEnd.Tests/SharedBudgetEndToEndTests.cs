@@ -54,7 +54,8 @@ public sealed class SharedBudgetEndToEndTests(ITestOutputHelper output) : IAsync
 
         // Replicas run before a backlog comes: wait for their shares to settle (a newcomer waits a heartbeat and the window).
         await Eventually.TrueAsync(async () => Settled(await Budgets(_hubs), replicas), TimeSpan.FromSeconds(40), "the shares to settle");
-        var events = killOneMidDrain ? 100 : 80;
+        // Ten windows' worth, so that the one window the split may lose at the backlog's end (below) costs under 10 %.
+        var events = killOneMidDrain ? 100 : 10 * Limit;
         var run = LogStreamRequests.RunId();
         using (var webhook = new HttpClient { BaseAddress = _hubs[0].Address })
         {
@@ -79,7 +80,7 @@ public sealed class SharedBudgetEndToEndTests(ITestOutputHelper output) : IAsync
             Assert.True(freed.Elapsed <= ReplicaTtl + HeartbeatInterval * 2, $"freed after {freed.Elapsed}");
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(_hubSpot.Portal.Contacts.Count >= events), TimeSpan.FromMinutes(2), $"{events} contacts");
+        await Eventually.TrueAsync(() => Task.FromResult(_hubSpot.Portal.Contacts.Count >= events), TimeSpan.FromMinutes(3), $"{events} contacts");
         var drained = clock.Elapsed;
 
         var stats = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(_hubSpot.Portal.Traffic.Snapshot()))!;
@@ -97,10 +98,10 @@ public sealed class SharedBudgetEndToEndTests(ITestOutputHelper output) : IAsync
         {
             // Each replica holds what its links are credited (here two messages); when the backlog ends, those a replica
             // holds past its share wait for its next window while another's share goes unused: at most one window of
-            // the drain is lost to the split — 20 % of this four-window drain, under 10 % of a drain of ten windows or
-            // more (`scripts/bench.sh --replicas`, README "Several replicas, one HubSpot budget").
+            // the drain is lost to the split, which over this ten-window drain leaves 10/11 of the budget used
+            // (README "Several replicas, one HubSpot budget").
             Assert.True(drained <= fastest + HubSpotWindow + TimeSpan.FromSeconds(5), $"drained in {drained}, fastest {fastest}");
-            Assert.True(budget.Utilisation >= 0.8, $"budget utilisation {budget.Utilisation:P0}");
+            Assert.True(budget.Utilisation >= 0.9, $"budget utilisation {budget.Utilisation:P1}");
         }
     }
 
