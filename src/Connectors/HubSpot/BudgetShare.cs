@@ -14,7 +14,8 @@ public sealed record ReplicaBeat(string ReplicaId, DateTimeOffset FirstSeen, Dat
 /// Safety when the set changes: a replica that disappears frees its share after <c>ttl</c> (it makes no calls, so the
 /// others may grow); a replica that arrives is counted by the others at once but spends nothing until it has been seen
 /// for <c>settle</c> — long enough for every other replica to have shrunk and for their calls under the old share to
-/// have left HubSpot's window. A replica alone takes the whole limit at once, as a single hub always has.
+/// have left HubSpot's window; of replicas that start together, each waits so. A replica alone takes the whole limit
+/// at once, as a single hub always has.
 /// </remarks>
 public static class BudgetShare
 {
@@ -33,9 +34,12 @@ public static class BudgetShare
             return portalLimit;
         }
 
-        if (now - live[me].FirstSeen < settle && live.Any(b => b.ReplicaId != self && b.FirstSeen <= live[me].FirstSeen))
+        if (now - live[me].FirstSeen < settle)
         {
-            return 0; // arriving beside replicas that were there first: wait until they have shrunk
+            // Arriving beside others: wait until they have shrunk. Whatever the order of the first sightings: each is the
+            // replica's own clock before its first write, so of two that start together the one that read itself alone
+            // (and took the whole limit) may be the later by that clock.
+            return 0;
         }
 
         return (portalLimit / live.Count) + (me < portalLimit % live.Count ? 1 : 0);

@@ -44,6 +44,22 @@ public sealed class BudgetShareTests
     }
 
     [Fact]
+    public void TwoStartingTogether_WhoseFirstHeartbeatsCross_NeitherSpendsBesideTheOthersWholeLimit()
+    {
+        // b stamps its first sighting before a does but writes it after a has read the register and found itself alone.
+        var aFirst = T0 + TimeSpan.FromMilliseconds(500);
+        Assert.Equal(100, BudgetShare.For("a", [Beat("a", aFirst, aFirst)], 100, aFirst, Ttl, Settle));
+        var bReads = T0 + TimeSpan.FromMilliseconds(600);
+        var beats = new[] { Beat("a", aFirst, aFirst), Beat("b", T0, bReads) };
+
+        Assert.Equal(0, BudgetShare.For("b", beats, 100, bReads, Ttl, Settle)); // b first by its clock, but a took 100
+        Assert.Equal(0, BudgetShare.For("a", beats, 100, aFirst + TimeSpan.FromSeconds(1), Ttl, Settle)); // a, seeing b
+        var settled = aFirst + Settle;
+        beats = [Beat("a", aFirst, settled), Beat("b", T0, settled)];
+        Assert.Equal((50, 50), (BudgetShare.For("a", beats, 100, settled, Ttl, Settle), BudgetShare.For("b", beats, 100, settled, Ttl, Settle)));
+    }
+
+    [Fact]
     public void AReplicaKilled_ItsShareIsFreedOnceItsHeartbeatIsOlderThanTheTtl()
     {
         var lastBeatOfB = T0 + TimeSpan.FromMinutes(1);
