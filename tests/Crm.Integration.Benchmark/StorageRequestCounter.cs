@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,7 +25,7 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byKind = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _byKind = new(StringComparer.Ordinal);
     private long _requests;
 
     private StorageRequestCounter(WebApplication app, HttpClient upstream)
@@ -124,7 +126,7 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
     /// <summary>The status of the action that failed a transaction (409 exists, 412 moved, …), if one did.</summary>
     private static int? FailedActionStatus(byte[] body)
     {
-        var text = System.Text.Encoding.UTF8.GetString(body);
+        var text = Encoding.UTF8.GetString(body);
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(9, 3), out var status) && status >= 400)

@@ -121,17 +121,6 @@ public sealed class HubSpotRateLimiterTests
         Assert.Equal(2, limiter.GetStatistics()!.CurrentAvailablePermits);
     }
 
-    private static async Task<int> TakeYieldingAsync(HubSpotRateLimiter limiter)
-    {
-        var taken = 0;
-        while (limiter.AcquireYieldingAsync(CancellationToken.None) is { IsCompleted: true } acquired && (await acquired).IsAcquired)
-        {
-            taken++;
-        }
-
-        return taken;
-    }
-
     [Fact]
     public async Task AcquireYieldingAsync_WhileABatchWaitsForCapacity_TakesNoMoreThanHalfTheWindow()
     {
@@ -208,5 +197,17 @@ public sealed class HubSpotRateLimiterTests
         Assert.Equal(6, simulator.Portal.Contacts.Count);
         Assert.Contains("\"throttled\":0", System.Text.Json.JsonSerializer.Serialize(simulator.Portal.Traffic.Snapshot()), StringComparison.Ordinal);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(9.5), $"6 calls at 4 per 10 s took only {clock.Elapsed}");
+    }
+
+    /// <summary>How many status reads go at once, one after another, until one must wait.</summary>
+    private static async Task<int> TakeYieldingAsync(HubSpotRateLimiter limiter)
+    {
+        var taken = 0;
+        while (limiter.AcquireYieldingAsync(CancellationToken.None) is { IsCompleted: true } acquired && (await acquired).IsAcquired)
+        {
+            taken++;
+        }
+
+        return taken;
     }
 }
